@@ -1,0 +1,52 @@
+"""Who may do what: the role rules for the live show, in one place."""
+from flask_babel import gettext as _
+
+from .errors import Forbidden, Unauthorized
+
+#: Which filtered view of a live show each role gets.
+AUDIENCE_BY_ROLE = {
+    "admin": "producer",
+    "producer": "producer",
+    "host": "host",
+    "office": "host",
+    "guest": "guest",
+    "department": "public",
+    "station": "public",
+    "field": "public",
+}
+AUDIENCES = ("producer", "host", "guest", "public")
+
+PERMISSIONS = {
+    "screen": ("admin", "producer"),        # call cards, queue order, lines, flags
+    "air": ("host",),                       # only the host puts a call on air or ends it
+    "outcome": ("admin", "producer", "host"),
+    "note": ("admin", "producer", "host", "guest"),
+    "manage_shows": ("admin", "producer"),
+    "view_history": ("admin", "producer"),
+    "report": ("admin", "producer", "host", "office"),
+    "admin": ("admin",),
+}
+
+
+def audience_for(user, show):
+    """The view of `show` this user may see; a guest sees only their own department's show."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "public"
+    audience = AUDIENCE_BY_ROLE.get(user.role, "public")
+    if audience == "guest" and user.department_id != show.department_id:
+        return "public"
+    return audience
+
+
+def can(user, permission):
+    """Whether the user's role carries `permission`."""
+    return bool(user and getattr(user, "is_authenticated", False)
+                and user.role in PERMISSIONS[permission])
+
+
+def require(user, permission):
+    """Raise Unauthorized or Forbidden unless the user may do `permission`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Unauthorized(_("Log in first."))
+    if user.role not in PERMISSIONS[permission]:
+        raise Forbidden(_("Your role (%(role)s) may not do this.", role=user.role))

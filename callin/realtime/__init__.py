@@ -1,0 +1,1 @@
+"""Realtime: the /live Socket.IO namespace and the broadcaster."""

@@ -1,0 +1,176 @@
+"""Demo data: reference lists, one user per role, past shows and a show that is live now."""
+import random
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from ..demo import reference_data as data
+from ..extensions import db
+from ..models import ROLES, Call, Caller, Category, Community, Department, Show, Town, User
+from ..models.base import utcnow
+from ..states import CallState, ShowState
+from . import calls, shows, telephony
+from .callers import caller_for_phone
+from .simulator import ringing_event
+from .users import create_user
+
+LIVE_DEPARTMENT = "heating"
+
+
+def is_empty():
+    """Whether the database has no users yet (then `make run` loads the demo)."""
+    return db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def load_reference():
+    """Departments, towns with communities, and the category tree."""
+    for code, name, kind in data.DEPARTMENTS:
+        db.session.add(Department(code=code, name=name, kind=kind))
+    for town_name, communities in data.TOWNS:
+        town = Town(name=town_name)
+        db.session.add(town)
+        db.session.flush()
+        for name in communities:
+            db.session.add(Community(town_id=town.id, name=name))
+    for top_name, children in data.CATEGORIES:
+        top = Category(name=top_name)
+        db.session.add(top)
+        db.session.flush()
+        for name in children:
+            db.session.add(Category(name=name, parent_id=top.id))
+    db.session.commit()
+
+
+def _department(code):
+    return db.session.scalars(select(Department).where(Department.code == code)).one()
+
+
+def load_users(password):
+    """One user per role, named after the role; the guest belongs to the live show's department."""
+    guest_dept = _department(LIVE_DEPARTMENT).id
+    dept_user_dept = _department("housing-construction").id
+    names = {"admin": "管理员", "producer": "导播 小刘", "host": "主持人 李明",
+             "guest": "热力公司 孙德明", "office": "行风办 王芳", "department": "住建局联络员",
+             "station": "密州街道联络站", "field": "直通车 赵强"}
+    for role in ROLES:
+        department = {"guest": guest_dept, "department": dept_user_dept}.get(role)
+        create_user(role, password, role, names[role], department)
+
+
+def _card(rng, town, categories):
+    names = {c.parent.name for c in categories}
+    top_name, children = rng.choice([c for c in data.CATEGORIES if c[0] in names])
+    topic, detail = rng.choice(data.PROBLEMS[top_name])
+    category = next(c for c in categories if c.name in children and c.parent.name == top_name)
+    community = rng.choice(town.communities)
+    return {"name": rng.choice(data.SURNAMES) + rng.choice(data.GIVEN_NAMES),
+            "town_id": town.id, "community_id": community.id, "category_id": category.id,
+            "topic": topic, "detail": detail}
+
+
+def load_past_shows(rng, callers):
+    """Eight weekly shows in the past, each with calls in final states, for caller history."""
+    towns = db.session.scalars(select(Town)).all()
+    categories = db.session.scalars(select(Category).where(Category.parent_id.is_not(None))).all()
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for week, (code, guests) in enumerate(data.PAST_SHOW_GUESTS, start=1):
+        department = _department(code)
+        start = now - timedelta(days=7 * week)
+        show = Show(title=f"行风在线 · {department.name}", department_id=department.id,
+                    guest_names=guests, starts_at=start, state=ShowState.ENDED,
+                    went_live_at=start, ended_at=start + timedelta(minutes=60))
+        db.session.add(show)
+        db.session.flush()
+        for index in range(8):
+            caller = callers[(week * 3 + index) % len(callers)]
+            card = _card(rng, rng.choice(towns), categories)
+            state = rng.choice((CallState.DONE,) * 5 + (CallState.ABANDONED, CallState.REJECTED))
+            ring = start + timedelta(minutes=index * 6)
+            call = Call(show_id=show.id, caller_id=caller.id, source="phone", state=state,
+                        ringing_at=ring, screening_at=ring + timedelta(minutes=1),
+                        created_at=ring, consent=True, **card)
+            if state == CallState.DONE:
+                call.ready_at = ring + timedelta(minutes=3)
+                call.on_air_at = ring + timedelta(minutes=5 + rng.randint(0, 4))
+                call.ended_at = call.on_air_at + timedelta(seconds=rng.randint(120, 300))
+                call.outcome = rng.choice(("answered", "commitment", "field_visit"))
+                call.commitment_days = 7 if call.outcome == "commitment" else None
+                caller.last_aired_at = call.on_air_at
+                caller.name = card["name"]
+            elif state == CallState.REJECTED:
+                call.rejection_reason = "与本期上线单位无关，已告知拨打12345"
+                call.ended_at = ring + timedelta(minutes=2)
+            else:
+                call.ended_at = ring + timedelta(minutes=2)
+            db.session.add(call)
+    db.session.commit()
+
+
+def load_live_show(rng, producer, host, callers):
+    """A show live now with its lines open and calls in every live state."""
+    department = _department(LIVE_DEPARTMENT)
+    show = shows.create_show({
+        "title": f"行风在线 · {department.name}", "department_id": department.id,
+        "guest_names": dict(data.PAST_SHOW_GUESTS)[LIVE_DEPARTMENT],
+        "starts_at": (utcnow() - timedelta(minutes=20)).isoformat()}, producer)
+    shows.start_show(show.id, producer)
+    towns = db.session.scalars(select(Town)).all()
+    categories = db.session.scalars(select(Category).where(Category.parent_id.is_not(None))).all()
+    heating = [c for c in categories if c.parent.name == "供暖"]
+    plan = [CallState.DONE, CallState.DONE, CallState.ON_AIR, CallState.READY, CallState.READY,
+            CallState.READY, CallState.SCREENING, CallState.SCREENING, CallState.RINGING,
+            CallState.RINGING, CallState.ABANDONED, CallState.REJECTED]
+    for index, target in enumerate(plan):
+        event = ringing_event(rng, line=index % 8 + 1)
+        if index < len(callers) // 2 and index % 3 == 0:
+            event["caller"] = callers[index].phone  # a returning caller, to show history
+        call_id = telephony.handle_event(event)
+        _advance(rng, call_id, target, producer, host, towns, heating)
+    return show
+
+
+def _advance(rng, call_id, target, producer, host, towns, heating):
+    if target in (CallState.RINGING, CallState.ABANDONED):
+        if target == CallState.ABANDONED:
+            calls.abandon_call(call_id, producer)
+        return
+    calls.answer_call(call_id, producer)
+    card = _card(rng, rng.choice(towns), heating[0].parent.children)
+    top = heating[0].parent.name
+    card["topic"], card["detail"] = rng.choice(data.PROBLEMS[top])
+    card["category_id"] = rng.choice(heating).id
+    if target == CallState.REJECTED:
+        calls.update_card(call_id, card, None, producer)
+        calls.reject_call(call_id, "反映的是物业纠纷，已转告拨打12345", producer)
+        return
+    card["consent"] = target != CallState.SCREENING or rng.random() < 0.5
+    calls.update_card(call_id, card, None, producer)
+    if target == CallState.SCREENING:
+        return
+    calls.make_ready(call_id, None, producer)
+    if target in (CallState.ON_AIR, CallState.DONE):
+        calls.air_call(call_id, host)
+    if target == CallState.DONE:
+        calls.end_call(call_id, host, outcome=rng.choice((
+            {"outcome": "answered"}, {"outcome": "commitment", "commitment_days": 3})))
+
+
+def seed(password, seed_value=2026):
+    """Load the whole demo into an empty database."""
+    rng = random.Random(seed_value)
+    load_reference()
+    load_users(password)
+    producer = db.session.scalars(select(User).where(User.username == "producer")).one()
+    host = db.session.scalars(select(User).where(User.username == "host")).one()
+    callers = [caller_for_phone(ringing_event(rng)["caller"]) for _ in range(14)]
+    db.session.commit()
+    callers = db.session.scalars(select(Caller).order_by(Caller.id)).all()
+    callers[1].flag, callers[1].flag_reason = "warning", "多次来电情绪激动，注意引导"
+    callers[2].flag, callers[2].flag_reason = "banned", "多次恶意骚扰热线"
+    db.session.commit()
+    load_past_shows(rng, callers)
+    upcoming = _department("civil-affairs")
+    shows.create_show({"title": f"行风在线 · {upcoming.name}", "department_id": upcoming.id,
+                       "guest_names": "局长 周建民", "studio": "main",
+                       "starts_at": (utcnow() + timedelta(days=7)).isoformat()}, producer)
+    return load_live_show(rng, producer, host, [c for c in callers if c.flag != "banned"])

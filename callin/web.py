@@ -1,0 +1,42 @@
+"""Role-neutral pages: home, health check, language switch."""
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from .auth.views import home_for
+from .extensions import db
+from .i18n import local_time
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated and request.args.get("stay") is None:
+        return redirect(home_for(current_user))
+    return render_template("index.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+    except Exception as error:  # any database failure means "not healthy"
+        db.session.rollback()
+        return jsonify({"status": "unavailable", "database": type(error).__name__}), 503
+    return jsonify({"status": "ok", "database": db.engine.dialect.name})
+
+
+@bp.get("/lang/<code>")
+def switch_language(code):
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.index")
+    return redirect(target + ("&" if "?" in target else "?") + "lang=" + code)
+
+
+def register(app):
+    """Register the blueprint and the template helpers."""
+    app.register_blueprint(bp)
+    app.add_template_filter(local_time, "local_time")

@@ -1,0 +1,41 @@
+"""The call and show state tables: every allowed move works, every other move is refused."""
+import itertools
+
+import pytest
+
+from callin.states import (CALL_TRANSITIONS, SHOW_TRANSITIONS, CallState, IllegalTransition,
+                           ShowState, can_transition, transition)
+
+ALLOWED_CALL_MOVES = {
+    ("ringing", "screening"), ("ringing", "abandoned"),
+    ("screening", "ready"), ("screening", "abandoned"), ("screening", "rejected"),
+    ("ready", "on_air"), ("ready", "abandoned"),
+    ("on_air", "done"), ("on_air", "dropped"),
+}
+ALL_CALL_PAIRS = list(itertools.product(list(CallState), repeat=2))
+
+
+def test_call_table_is_exactly_the_design_diagram():
+    assert {(str(a), str(b)) for a, b in CALL_TRANSITIONS} == ALLOWED_CALL_MOVES
+
+
+@pytest.mark.parametrize("current,target", sorted(ALLOWED_CALL_MOVES))
+def test_allowed_call_move(plain_app, current, target):
+    assert transition("call", CallState(current), CallState(target)) == target
+
+
+@pytest.mark.parametrize("current,target", [
+    (a, b) for a, b in ALL_CALL_PAIRS if (str(a), str(b)) not in ALLOWED_CALL_MOVES])
+def test_forbidden_call_move(plain_app, current, target):
+    assert not can_transition("call", current, target)
+    with pytest.raises(IllegalTransition) as caught:
+        transition("call", current, target)
+    assert caught.value.status == 409
+    assert str(current) in caught.value.message or caught.value.message
+
+
+def test_show_table():
+    assert SHOW_TRANSITIONS == {(ShowState.SCHEDULED, ShowState.LIVE),
+                                (ShowState.LIVE, ShowState.ENDED)}
+    for current, target in itertools.product(list(ShowState), repeat=2):
+        assert can_transition("show", current, target) == ((current, target) in SHOW_TRANSITIONS)
