@@ -1,5 +1,6 @@
 """Phone numbers: one normalised form (E.164), display forms, masking and geography."""
 import re
+from functools import lru_cache
 
 import phonenumbers
 from flask import current_app
@@ -33,6 +34,7 @@ def normalise(raw, default_area_code="536"):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def display(e164):
     """The national form a person reads, e.g. 138 5361 2345 or 0536 601 2345."""
     number = phonenumbers.parse(e164, "CN")
@@ -45,6 +47,7 @@ def mask(e164):
     return digits[:3] + "****" + digits[-4:]
 
 
+@lru_cache(maxsize=4096)
 def geography(e164):
     """Where the number is registered, in Chinese (province and city), or an empty string."""
     return geocoder.description_for_number(phonenumbers.parse(e164, "CN"), "zh") or ""

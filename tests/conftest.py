@@ -2,6 +2,7 @@
 import os
 
 import pytest
+from flask import g
 
 from callin import bind_socketio, create_app
 from callin.extensions import db, socketio
@@ -10,7 +11,8 @@ from config import TestingConfig
 from . import factories
 
 POSTGRES_URL = os.environ.get("CALLIN_TEST_POSTGRES_URL",
-                              "postgresql://postgres@127.0.0.1:5432/test")
+                              "postgresql://postgres@127.0.0.1:5432/test"
+                              "?options=-c%20synchronous_commit%3Doff")
 REDIS_URL = os.environ.get("CALLIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = bool(os.environ.get("CI"))
 
@@ -72,6 +74,12 @@ def session_app(database_url):
         SQLALCHEMY_DATABASE_URI = database_url
 
     app = create_app(Config)
+
+    @app.before_request
+    def _forget_cached_user():
+        # Tests hold one app context open, so `g` outlives a request; a real request starts clean.
+        g.pop("_login_user", None)
+
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -1,6 +1,5 @@
 """The /live namespace: thin handlers that authenticate, authorize and hand back state."""
 from flask import session
-from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room, rooms
 
 from .. import policy
@@ -10,6 +9,13 @@ from ..models import User
 from ..services import live
 from ..services.users import user_for_token
 from .rooms import show_room
+
+
+def _cookie_user():
+    """The user of the login session cookie (read afresh: g may outlive one connection)."""
+    user_id = session.get("_user_id")
+    user = db.session.get(User, int(user_id)) if str(user_id or "").isdigit() else None
+    return user if user is not None and user.is_enabled else None
 
 
 def _token(auth):
@@ -26,7 +32,7 @@ class LiveNamespace(Namespace):
             if user is None:
                 raise ConnectionRefusedError("invalid or expired token")
         else:
-            user = current_user if current_user.is_authenticated else None
+            user = _cookie_user()
         session["live_user_id"] = user.id if user else None
 
     def on_watch(self, data):

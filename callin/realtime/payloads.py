@@ -1,5 +1,6 @@
 """The live state of a show, serialized for each audience (producer, host, guest, public)."""
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import phones
 from ..extensions import db
@@ -104,28 +105,40 @@ def _department_history(show, calls):
     return history
 
 
-def _notes(show, audience):
-    if audience == "public":
-        return []
-    query = select(Note).where(Note.show_id == show.id)
-    if audience == "guest":
-        query = query.where(Note.recipient.in_(("all", "guest")))
-    notes = db.session.scalars(query.order_by(Note.id.desc()).limit(30)).all()
+def _recent_notes(show):
+    notes = db.session.scalars(select(Note).options(selectinload(Note.author))
+                               .where(Note.show_id == show.id)
+                               .order_by(Note.id.desc()).limit(60)).all()
     return [{"id": n.id, "text": n.text, "canned": n.canned, "recipient": n.recipient,
              "call_id": n.call_id, "author_role": n.author_role,
              "author": n.author.display_name if n.author else "",
              "created_at": iso(n.created_at)} for n in reversed(notes)]
 
 
+def _notes_for(notes, audience):
+    """The last 30 notes an audience may read (the guest sees notes to the guest or to all)."""
+    if audience == "public":
+        return []
+    if audience == "guest":
+        notes = [n for n in notes if n["recipient"] in ("all", "guest")]
+    return notes[-30:]
+
+
 def _order_key(call):
     return (call.position if call.position is not None else 1_000_000, call.id)
 
 
+_EAGER = (joinedload(Call.caller), joinedload(Call.town), joinedload(Call.community),
+          joinedload(Call.category))
+
+
 def _calls(show):
     active = db.session.scalars(
-        select(Call).where(Call.show_id == show.id, Call.state.in_(ACTIVE_CALL_STATES))).all()
+        select(Call).options(*_EAGER)
+        .where(Call.show_id == show.id, Call.state.in_(ACTIVE_CALL_STATES))).all()
     finished = db.session.scalars(
-        select(Call).where(Call.show_id == show.id, Call.state.not_in(ACTIVE_CALL_STATES))
+        select(Call).options(*_EAGER)
+        .where(Call.show_id == show.id, Call.state.not_in(ACTIVE_CALL_STATES))
         .order_by(Call.id.desc()).limit(FINISHED_SHOWN)).all()
     return sorted(active, key=_order_key), finished
 
@@ -137,18 +150,19 @@ def snapshot(show, audiences=("producer", "host", "guest", "public")):
     aired = [c for c in finished if c.state in AIRED_CALL_STATES][:10]
     head = {"show_id": show.id, "version": show.version, "state": show.state,
             "show": _show(show)}
+    notes = _recent_notes(show) if set(audiences) - {"public"} else []
     result = {}
     if "producer" in audiences:
         counts = _earlier_call_counts(show, active + finished)
         result["producer"] = {**head, "calls": [_producer_call(c, counts) for c in active + finished],
-                              "notes": _notes(show, "producer")}
+                              "notes": _notes_for(notes, "producer")}
     if "host" in audiences:
         result["host"] = {**head, "calls": [_host_call(c) for c in studio + aired],
-                          "notes": _notes(show, "host")}
+                          "notes": _notes_for(notes, "host")}
     if "guest" in audiences:
         history = _department_history(show, studio)
         result["guest"] = {**head, "calls": [_guest_call(c, history) for c in studio + aired],
-                           "notes": _notes(show, "guest")}
+                           "notes": _notes_for(notes, "guest")}
     if "public" in audiences:
         on_air = [c for c in studio if c.state == CallState.ON_AIR]
         result["public"] = {**head, "calls": [
