@@ -29,6 +29,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE") or None
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "callin")
     TELEPHONY_SECRET = os.environ.get("TELEPHONY_SECRET", "dev-telephony-secret")
     SMS_SECRET = os.environ.get("SMS_SECRET", "dev-sms-secret")
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "callin-demo")

@@ -49,6 +49,7 @@ def bind_socketio(app):
     if not any(h.namespace == NAMESPACE for h in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(NAMESPACE))
     socketio.init_app(app, message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+                      channel=app.config["SOCKETIO_CHANNEL"],
                       async_mode=app.config["SOCKETIO_ASYNC_MODE"],
                       cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"))
     socketio.bound_app = app
