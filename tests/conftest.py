@@ -53,7 +53,13 @@ def database_url(request):
         return "sqlite://"
     problem = postgres_problem()
     need("PostgreSQL", problem is None, problem)
-    return POSTGRES_URL
+    # A database of this run's own, made on the server of `test`, so parallel runs never collide.
+    from .servers import drop_postgres_database, fresh_postgres_database
+    name = f"callin_pytest_{os.getpid()}"
+    admin_url, _, options = POSTGRES_URL.partition("?")
+    url = fresh_postgres_database(name, admin_url)
+    request.addfinalizer(lambda: drop_postgres_database(name, admin_url))
+    return url + ("?" + options if options else "")
 
 
 def _clear(engine):

@@ -101,3 +101,13 @@ def fresh_postgres_database(name, admin_url):
         cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres_database(name, admin_url):
+    """Drop a database made by fresh_postgres_database."""
+    import psycopg2
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    connection.close()
