@@ -1,4 +1,5 @@
 """Locale and time zone selection, and the time filters templates use."""
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request, session
@@ -22,7 +23,9 @@ def select_timezone():
 
 
 def local_time(value, fmt="%Y-%m-%d %H:%M"):
-    """An aware UTC datetime shown in Asia/Shanghai."""
-    if value is None:
+    """An aware UTC datetime (or its ISO-8601 text) shown in Asia/Shanghai."""
+    if not value:
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return value.astimezone(SHANGHAI).strftime(fmt)

@@ -38,5 +38,8 @@ def switch_language(code):
 
 def register(app):
     """Register the blueprint and the template helpers."""
+    from flask_babel import get_locale
+
     app.register_blueprint(bp)
     app.add_template_filter(local_time, "local_time")
+    app.jinja_env.globals["get_locale"] = get_locale
