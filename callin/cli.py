@@ -62,7 +62,10 @@ def bootstrap():
     from .models import ROLES
     from .services import demo
 
+    from .geography import ensure_table
+
     upgrade()
+    ensure_table(current_app.instance_path)
     if demo.is_empty():
         demo.seed(current_app.config["DEMO_PASSWORD"])
         click.echo("demo data loaded")

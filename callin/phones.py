@@ -5,8 +5,8 @@ from functools import lru_cache
 import phonenumbers
 from flask import current_app
 from flask_babel import gettext as _
-from phonenumbers import geocoder
 
+from . import geography as _geography
 from .errors import ValidationError
 
 _JUNK = re.compile(r"[\s\-().]")
@@ -50,7 +50,7 @@ def mask(e164):
 @lru_cache(maxsize=4096)
 def geography(e164):
     """Where the number is registered, in Chinese (province and city), or an empty string."""
-    return geocoder.description_for_number(phonenumbers.parse(e164, "CN"), "zh") or ""
+    return _geography.describe(e164)
 
 
 def is_home(e164):

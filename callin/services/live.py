@@ -1,5 +1,6 @@
 """The unit of work for a show's live state: lock, raise the version, commit, then push."""
 from contextlib import contextmanager
+from threading import Lock
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -8,6 +9,21 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import Show
 from ..realtime import broadcast, payloads
+
+
+#: The last state built per (show, audience); served again only while its version is current.
+_recent = {}
+_recent_lock = Lock()
+
+
+def _key(show, audience):
+    # created_at guards against a recreated database reusing the same show id
+    return (show.id, show.created_at, audience)
+
+
+def _remember(keyed):
+    with _recent_lock:
+        _recent.update(keyed)
 
 
 @contextmanager
@@ -29,10 +45,12 @@ def changing_show(show_id):
         yield show
         db.session.flush()
         state = payloads.snapshot(show)
+        keyed = {_key(show, audience): payload for audience, payload in state.items()}
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+    _remember(keyed)  # only after the commit: a rolled-back version must never be served
     broadcast.push_show(show_id, state)
 
 
@@ -46,7 +64,12 @@ def read_state(show_id, audience):
         db.session.rollback()
         raise NotFound(_("Show %(id)s does not exist.", id=show_id))
     try:
-        return show, payloads.snapshot(show, audiences=(audience,))[audience]
+        known = _recent.get(_key(show, audience))
+        if known is not None and known["version"] == show.version:
+            return show, known  # a reconnect storm costs one version check per screen
+        state = payloads.snapshot(show, audiences=(audience,))
+        _remember({_key(show, audience): state[audience]})
+        return show, state[audience]
     finally:
         db.session.commit()
 

@@ -7,9 +7,8 @@ from datetime import datetime, timezone
 import phonenumbers
 from flask import current_app
 from flask_babel import gettext as _
-from phonenumbers import geocoder
 
-from .. import policy
+from .. import phones, policy
 from ..errors import Conflict, Forbidden
 from . import telephony
 
@@ -27,9 +26,11 @@ def _number(rng, home_area):
         else:
             candidate = rng.choice(prefixes) + f"{rng.randint(0, 9999):04d}"
         parsed = phonenumbers.parse(candidate, "CN")
-        place = geocoder.description_for_number(parsed, "zh")
-        if phonenumbers.is_valid_number(parsed) and ((home_area in place) ==
-                                                      (prefixes is HOME_PREFIXES)):
+        if not phonenumbers.is_valid_number(parsed):
+            continue
+        place = phones.geography(phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.E164))
+        if (home_area in place) == (prefixes is HOME_PREFIXES):
             return candidate
     return candidate
 
