@@ -38,6 +38,11 @@ def audience_for(user, show):
     return audience
 
 
+def narrowed(audience, requested):
+    """The audience to serve when a client asks for `requested`: it may only ask for less."""
+    return "public" if requested == "public" else audience
+
+
 def can(user, permission):
     """Whether the user's role carries `permission`."""
     return bool(user and getattr(user, "is_authenticated", False)

@@ -163,3 +163,33 @@ def test_watch_with_bad_input_answers_an_error(socket_client, login_as, live_sho
 def test_watch_unknown_show_is_not_found(socket_client, login_as, live_show):
     sio = socket_client(login_as("producer"))
     assert watch(sio, 9999)["error"]["code"] == "not_found"
+
+
+def test_a_logged_in_screen_may_ask_for_the_public_view(socket_client, login_as, live_show,
+                                                         users, ref):
+    make_call(live_show, users, ref, state="ready", phone="13853677777")
+    sio = socket_client(login_as("producer"))
+    ack = sio.emit("watch", {"show_id": live_show.id, "audience": "public"}, namespace="/live",
+                   callback=True)
+    assert ack["calls"] == [] and ack["notes"] == []
+    make_call(live_show, users, ref, state="on_air", phone="13853688888")
+    text = json.dumps(queue_events(sio), ensure_ascii=False)
+    assert "5368 8888" not in text and "5367 7777" not in text
+
+
+def test_asking_for_a_higher_view_gives_nothing_more(socket_client, login_as, live_show,
+                                                     users, ref):
+    make_call(live_show, users, ref, state="ready", phone="13853677777")
+    sio = socket_client(login_as("host"))
+    ack = sio.emit("watch", {"show_id": live_show.id, "audience": "producer"},
+                   namespace="/live", callback=True)
+    assert "5367 7777" not in json.dumps(ack, ensure_ascii=False)
+    assert ack["calls"] and "phone" not in ack["calls"][0]
+
+
+def test_the_guest_sees_the_notes_the_guest_sent(socket_client, login_as, live_show, users):
+    from callin.services.notes import post_note
+    post_note(live_show.id, {"text": "请问下一位的问题", "recipient": "producer"}, users["guest"])
+    post_note(live_show.id, {"text": "只给主持人", "recipient": "host"}, users["producer"])
+    ack = watch(socket_client(login_as("guest")), live_show.id)
+    assert [n["text"] for n in ack["notes"]] == ["请问下一位的问题"]

@@ -50,7 +50,9 @@ def set_lines(show_id):
 @bp.get("/shows/<int:show_id>/queue")
 def queue(show_id):
     show = live.get_show(show_id)
-    _, state = live.read_state(show_id, policy.audience_for(current_user, show))
+    audience = policy.narrowed(policy.audience_for(current_user, show),
+                               request.args.get("audience"))
+    _, state = live.read_state(show_id, audience)
     return ok(state)
 
 

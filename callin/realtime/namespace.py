@@ -44,7 +44,7 @@ class LiveNamespace(Namespace):
         user = db.session.get(User, user_id) if user_id else None
         try:
             show = live.get_show(show_id)
-            audience = policy.audience_for(user, show)
+            audience = policy.narrowed(policy.audience_for(user, show), data.get("audience"))
             for room in rooms():
                 if room.startswith("show:"):
                     leave_room(room)

@@ -120,7 +120,8 @@ def _notes_for(notes, audience):
     if audience == "public":
         return []
     if audience == "guest":
-        notes = [n for n in notes if n["recipient"] in ("all", "guest")]
+        notes = [n for n in notes
+                 if n["recipient"] in ("all", "guest") or n["author_role"] == "guest"]
     return notes[-30:]
 
 

@@ -5,7 +5,10 @@
 (function (global) {
   "use strict";
 
-  function watchShow(showId, onState, onStatus) {
+  // options.audience = "public" asks for the public view even when logged in (never a higher one).
+  function watchShow(showId, onState, onStatus, options) {
+    const request = {show_id: showId};
+    if (options && options.audience) request.audience = options.audience;
     let version = -1;
     let resyncing = false;
     const status = onStatus || function () {};
@@ -24,14 +27,17 @@
     function resync() {
       if (resyncing) return;
       resyncing = true;
-      socket.emit("watch", {show_id: showId}, (state) => {
+      socket.emit("watch", request, (state) => {
         resyncing = false;
         accept(state);
       });
     }
 
     socket.on("connect", () => { status("connected"); resync(); });
-    socket.on("disconnect", () => status("disconnected"));
+    socket.on("disconnect", () => {
+      resyncing = false;  // an unanswered watch is lost with the connection; ask again on connect
+      status("disconnected");
+    });
     socket.on("connect_error", () => status("disconnected"));
     socket.on("queue", (state) => {
       if (state.show_id !== showId || state.version <= version) return;
