@@ -15,6 +15,11 @@ from .simulator import ringing_event
 from .users import create_user
 
 LIVE_DEPARTMENT = "heating"
+#: What citizens ask each past show's guest department about (top-level category names).
+PAST_SHOW_TOPICS = {"heating": "供暖", "housing-construction": "住房与物业",
+                    "market-regulation": "市场监管", "human-resources": "社会保障",
+                    "law-enforcement": "城市管理", "power-supply": "供电",
+                    "education-sports": "教育", "medical-security": "医疗卫生"}
 
 
 def is_empty():
@@ -71,10 +76,12 @@ def _card(rng, town, categories):
 def load_past_shows(rng, callers):
     """Eight weekly shows in the past, each with calls in final states, for caller history."""
     towns = db.session.scalars(select(Town)).all()
-    categories = db.session.scalars(select(Category).where(Category.parent_id.is_not(None))).all()
+    children = db.session.scalars(select(Category).where(Category.parent_id.is_not(None))).all()
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     for week, (code, guests) in enumerate(data.PAST_SHOW_GUESTS, start=1):
         department = _department(code)
+        topic = PAST_SHOW_TOPICS.get(code)
+        categories = [c for c in children if c.parent.name == topic] or children
         start = now - timedelta(days=7 * week)
         show = Show(title=f"行风在线 · {department.name}", department_id=department.id,
                     guest_names=guests, starts_at=start, state=ShowState.ENDED,
