@@ -6,6 +6,7 @@ from sqlalchemy import text
 from .auth.views import home_for
 from .extensions import db
 from .i18n import local_time
+from .vocabulary import live_words
 
 bp = Blueprint("web", __name__)
 
@@ -43,3 +44,4 @@ def register(app):
     app.register_blueprint(bp)
     app.add_template_filter(local_time, "local_time")
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["live_words"] = live_words
