@@ -393,6 +393,7 @@ def test_admin_takes_a_show_live_and_ends_it(admin, ref, users):
     assert show.state == "live" and show.lines_open
     assert admin.post(f"/admin/shows/{show.id}/end").status_code == 302
     assert db.session.get(Show, show.id).state == "ended"
+    assert 'class="stack plain" disabled' in text(admin.get(f"/admin/shows/{show.id}"))
     response = admin.post(f"/admin/shows/{show.id}", data=show_form(ref))
     assert response.status_code == 409  # an ended show's details are final
     assert db.session.get(Show, show.id).title != "行风在线 · 自来水公司"
@@ -433,3 +434,10 @@ def test_login_and_error_pages_render(client, app):
     assert 'name="csrf-token"' in html and 'name="username"' in html
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "404" in text(response)
+
+
+def test_language_switch_keeps_the_page_and_its_query_but_not_the_old_language(admin, ref):
+    html = text(admin.get("/admin/departments?q=water&lang=en"))
+    link = re.search(r'<a class="lang"[^>]*href="([^"]*)"', html).group(1)
+    assert link.startswith("/lang/zh?next=")
+    assert "q%3Dwater" in link and "lang%3D" not in link

@@ -1,6 +1,8 @@
 """Reference data kept by the admin: departments, towns, communities, categories."""
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import policy
 from ..errors import Conflict, NotFound, ValidationError
@@ -85,3 +87,52 @@ def save_category(fields, actor):
     if errors:
         raise ValidationError(_("The category was not saved."), errors)
     return _save(Category(name=name, parent_id=parent.id if parent else None))
+
+
+def get_department(department_id):
+    """The department with this id, or NotFound."""
+    dept = db.session.get(Department, department_id)
+    if dept is None:
+        raise NotFound(_("Department %(id)s does not exist.", id=department_id))
+    return dept
+
+
+def list_departments(search=""):
+    """Departments whose name or code contains `search`, active ones first, by name."""
+    query = select(Department).order_by(Department.is_active.desc(), Department.name)
+    search = str(search or "").replace("\x00", "").strip().lower()
+    if search:
+        query = query.where(func.lower(Department.name).contains(search, autoescape=True)
+                            | func.lower(Department.code).contains(search, autoescape=True))
+    return db.session.scalars(query).all()
+
+
+def set_department_active(department_id, active, actor):
+    """Activate or deactivate a department, keeping its other details."""
+    policy.require(actor, "admin")
+    dept = get_department(department_id)
+    return save_department({"name": dept.name, "code": dept.code, "kind": dept.kind,
+                            "is_active": bool(active)}, actor, department_id)
+
+
+def list_towns():
+    """Towns in the order they were entered, each with its communities loaded."""
+    return db.session.scalars(select(Town).options(selectinload(Town.communities))
+                              .order_by(Town.id)).all()
+
+
+def category_tree():
+    """Top-level categories in the order they were entered, each with its children loaded."""
+    return db.session.scalars(select(Category).where(Category.parent_id.is_(None))
+                              .options(selectinload(Category.children))
+                              .order_by(Category.id)).all()
+
+
+def reference_counts():
+    """How many departments (and active ones), towns, communities and categories there are."""
+    def count(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+    return {"departments": count(Department),
+            "active_departments": count(Department, Department.is_active.is_(True)),
+            "towns": count(Town), "communities": count(Community),
+            "categories": count(Category)}

@@ -1,4 +1,4 @@
-"""Users: create, authenticate with throttling, API tokens."""
+"""Users: create, edit, enable or disable, authenticate with throttling, API tokens."""
 import hashlib
 import secrets
 from datetime import timedelta
@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, Throttled, Unauthorized, ValidationError
+from .. import policy
+from ..errors import Conflict, NotFound, Throttled, Unauthorized, ValidationError
 from ..extensions import db
 from ..models import ROLES, ApiToken, Department, LoginAttempt, User
 from ..models.base import utcnow
@@ -87,3 +88,101 @@ def user_for_token(token):
     if row is None or row.expires_at <= utcnow() or not row.user.is_enabled:
         return None
     return row.user
+
+
+#: Roles that act for one department and so must belong to one.
+DEPARTMENT_ROLES = ("guest", "department")
+
+
+def list_users():
+    """Every user, by role and then username."""
+    return db.session.scalars(select(User).order_by(User.role, User.username)).all()
+
+
+def get_user(user_id):
+    """The user with this id, or NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("User %(id)s does not exist.", id=user_id))
+    return user
+
+
+def _department_id(value, errors):
+    """A department id from a form value ("" for none), checked to exist."""
+    if value in (None, ""):
+        return None
+    if (not str(value).isdigit() or int(value) > 2**31 - 1
+            or db.session.get(Department, int(value)) is None):
+        errors["department_id"] = _("unknown department")
+        return None
+    return int(value)
+
+
+def _check_profile(fields, role, errors, need_department=True):
+    """Check display name, role and department together; return (display_name, department_id)."""
+    display_name = str(fields.get("display_name") or "").strip()
+    if len(display_name) > 100:
+        errors["display_name"] = _("at most %(n)s characters", n=100)
+    department_id = _department_id(fields.get("department_id"), errors)
+    if role not in ROLES:
+        errors["role"] = _("one of %(roles)s", roles=", ".join(ROLES))
+    elif (need_department and role in DEPARTMENT_ROLES and department_id is None
+          and "department_id" not in errors):
+        errors["department_id"] = _("required for this role")
+    return display_name, department_id
+
+
+def add_user(fields, actor):
+    """Create a user from the admin's form: username, display name, role, department, password."""
+    policy.require(actor, "admin")
+    errors = {}
+    # The same checks create_user makes, so that every problem is reported at once.
+    username = str(fields.get("username") or "").strip()
+    if not username or len(username) > 64:
+        errors["username"] = _("1 to 64 characters")
+    if len(str(fields.get("password") or "")) < 8:
+        errors["password"] = _("at least 8 characters")
+    role = fields.get("role")
+    display_name, department_id = _check_profile(fields, role, errors)
+    if errors:
+        raise ValidationError(_("The user was not created."), errors)
+    return create_user(username, fields["password"], role, display_name, department_id)
+
+
+def update_user(user_id, fields, actor):
+    """Change a user's display name, role, department and, when given, password."""
+    policy.require(actor, "admin")
+    user = get_user(user_id)
+    errors = {}
+    role = fields.get("role", user.role)
+    display_name, department_id = _check_profile(
+        {"display_name": fields.get("display_name", user.display_name),
+         "department_id": fields.get("department_id", user.department_id)}, role, errors,
+        need_department="role" in fields or "department_id" in fields)
+    password = fields.get("password")
+    if password is not None and len(password) < 8:
+        errors["password"] = _("at least 8 characters")
+    if user.id == actor.id and role != user.role:
+        errors["role"] = _("you cannot change your own role")
+    if errors:
+        raise ValidationError(_("The user was not saved."), errors)
+    user.display_name = display_name or user.username
+    user.role, user.department_id = role, department_id
+    if password is not None:
+        user.set_password(password)
+    db.session.commit()
+    return user
+
+
+def set_user_enabled(user_id, enabled, actor):
+    """Enable or disable a user; a disabled user can neither log in nor use a token."""
+    policy.require(actor, "admin")
+    user = get_user(user_id)
+    if not isinstance(enabled, bool):
+        raise ValidationError(_("Say whether the user is enabled (true or false)."),
+                              {"enabled": _("true or false")})
+    if user.id == actor.id and not enabled:
+        raise Conflict(_("You cannot disable your own account."), code="own_account")
+    user.is_enabled = enabled
+    db.session.commit()
+    return user
