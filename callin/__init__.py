@@ -13,6 +13,8 @@ def create_app(config=None):
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
     app.config.from_object(config or config_from_env())
+    from .web import IdConverter
+    app.url_map.converters["id"] = IdConverter  # before any route uses <id:...>
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
     _register_blueprints(app)

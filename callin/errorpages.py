@@ -12,6 +12,17 @@ def _wants_json():
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def _message_for(error):
+    """A translated explanation of the common HTTP errors; Werkzeug's own text otherwise."""
+    messages = {
+        403: _("Your role may not open this page."),
+        404: _("There is nothing at this address. Check the link or the number."),
+        405: _("This address does not accept that kind of request."),
+        413: _("What you sent is too large."),
+    }
+    return messages.get(error.code, error.description)
+
+
 def register(app):
     """Install the error handlers on the app."""
 
@@ -36,11 +47,11 @@ def register(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        message = _message_for(error)
         if _wants_json():
             return jsonify({"error": {"code": error.name.lower().replace(" ", "_"),
-                                      "message": error.description, "fields": {}}}), error.code
-        return render_template("error.html", message=error.description,
-                               status=error.code), error.code
+                                      "message": message, "fields": {}}}), error.code
+        return render_template("error.html", message=message, status=error.code), error.code
 
     @app.errorhandler(Exception)
     def unexpected(error):

@@ -1,7 +1,15 @@
 """The live show's words that every screen shows, translated once for templates and scripts."""
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .services.notes import CANNED
+
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"), "producer": _l("Producer"), "host": _l("Host"),
+    "guest": _l("Guest"), "office": _l("Conduct office"), "department": _l("Department liaison"),
+    "station": _l("Liaison station"), "field": _l("Field team"),
+}
 
 
 def live_words(**page_words):
@@ -13,9 +21,7 @@ def live_words(**page_words):
                    "abandoned": _("abandoned"), "rejected": _("rejected")},
         "outcomes": {"answered": _("Answered on air"), "commitment": _("Commitment"),
                      "field_visit": _("Field visit"), "no_issue": _("No issue")},
-        "roles": {"admin": _("admin"), "producer": _("producer"), "host": _("host"),
-                  "guest": _("guest"), "office": _("office"), "department": _("department"),
-                  "station": _("station"), "field": _("field team")},
+        "roles": {role: str(label) for role, label in ROLE_LABELS.items()},
         "recipients": {"all": _("everyone"), "host": _("host"), "guest": _("guest"),
                        "producer": _("producer")},
         "canned": {code: str(text) for code, text in CANNED.items()},

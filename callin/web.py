@@ -1,14 +1,28 @@
 """Role-neutral pages: home, health check, language switch."""
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 from sqlalchemy import text
 
 from .auth.views import home_for
 from .extensions import db
 from .i18n import local_time
-from .vocabulary import live_words
+from .validation import MAX_ID
+from .vocabulary import ROLE_LABELS, live_words
 
 bp = Blueprint("web", __name__)
+
+
+class IdConverter(IntegerConverter):
+    """A row id in a URL: a 32-bit positive integer, so a longer number is a plain 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def role_label(role):
+    """A role's name for people."""
+    return ROLE_LABELS.get(role, role)
 
 
 @bp.get("/")
@@ -45,3 +59,4 @@ def register(app):
     app.add_template_filter(local_time, "local_time")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["live_words"] = live_words
+    app.jinja_env.globals["role_label"] = role_label

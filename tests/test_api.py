@@ -275,3 +275,45 @@ def test_report_counts(as_role, live_show, users, ref):
     report = as_role("producer")("GET", f"/api/v1/shows/{live_show.id}/report").json
     assert report["received"] == 4 and report["aired"] == 1 and report["screened_out"] == 1
     assert report["topics"] == [{"category": "供暖", "calls": 1}]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/shows/99999999999999999999/queue",
+                                  "/api/v1/calls/99999999999999999999/answer"])
+def test_ids_too_long_for_the_database_are_404(as_role, live_show, path):
+    method = "GET" if path.endswith("queue") else "POST"
+    response = as_role("producer")(method, path, None if method == "GET" else {})
+    assert response.status_code == 404 and response.json["error"]["message"]
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"town_id": "99999999999999999999"}, "town_id"),
+    ({"category_id": 2**40}, "category_id"),
+    ({"topic": "ok", "version": "abc"}, "version"),
+])
+def test_card_ids_and_versions_that_cannot_be_are_400(as_role, live_show, users, ref, body, field):
+    ids = _scene(live_show, users, ref)
+    response = as_role("producer")("PATCH", f"/api/v1/calls/{ids['screening']}", body)
+    assert response.status_code == 400 and field in response.json["error"]["fields"]
+
+
+def test_text_with_nul_characters_is_400(as_role, live_show, users, ref):
+    ids = _scene(live_show, users, ref)
+    response = as_role("producer")("PATCH", f"/api/v1/calls/{ids['screening']}",
+                                   {"topic": "bad\x00text"})
+    assert response.status_code == 400 and "NUL" in response.json["error"]["message"]
+
+
+@pytest.mark.parametrize("order", [["abc"], [2**40], [True]])
+def test_queue_order_with_impossible_ids_is_409(as_role, live_show, users, ref, order):
+    _scene(live_show, users, ref)
+    response = as_role("producer")("PUT", f"/api/v1/shows/{live_show.id}/queue",
+                                   {"call_ids": order})
+    assert response.status_code == 409 and response.json["error"]["code"] == "stale_queue"
+
+
+def test_blank_title_is_refused(as_role, live_show):
+    producer = as_role("producer")
+    created = producer("POST", "/api/v1/shows", {"title": "   ", "starts_at": "2026-12-03T09:00"})
+    assert created.status_code == 400 and "title" in created.json["error"]["fields"]
+    edited = producer("PATCH", f"/api/v1/shows/{live_show.id}", {"title": ""})
+    assert edited.status_code == 400 and "title" in edited.json["error"]["fields"]

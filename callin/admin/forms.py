@@ -8,12 +8,9 @@ from flask_babel import lazy_gettext as _l
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import SHANGHAI, local_time
+from ..validation import MAX_ID
+from ..vocabulary import ROLE_LABELS
 
-ROLE_LABELS = {
-    "admin": _l("Administrator"), "producer": _l("Producer"), "host": _l("Host"),
-    "guest": _l("Guest"), "office": _l("Conduct office"), "department": _l("Department liaison"),
-    "station": _l("Liaison station"), "field": _l("Field team"),
-}
 KIND_LABELS = {
     "bureau": _l("Government bureau"), "utility": _l("Public utility"),
     "town": _l("Town or street office"), "enterprise": _l("Enterprise"), "court": _l("Court"),
@@ -23,7 +20,6 @@ SHOW_STATE_BADGES = {"scheduled": "info", "live": "danger live", "ended": ""}
 SHOW_FORM_FIELDS = ("title", "department_id", "guest_names", "starts_at", "duration_min",
                     "airtime_limit_s", "wait_warning_s")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> shows and posts
-MAX_ID = 2**31 - 1  # ids are 32-bit; a longer number is no id and must not reach the database
 
 
 def department_choices(departments, keep=None):

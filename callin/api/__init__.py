@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from ..auth.loaders import bearer_token
 from ..errors import ValidationError
 from ..extensions import csrf
+from ..validation import has_nul
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -27,13 +28,20 @@ def body():
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationError(_("Send a JSON object with Content-Type: application/json."))
+    return refuse_nul(data)
+
+
+def refuse_nul(data):
+    """The data unchanged, or a 400 when text holds NUL characters (nobody types them)."""
+    if has_nul(data):
+        raise ValidationError(_("The text contains NUL characters; remove them and try again."))
     return data
 
 
 def optional_body():
     """The request's JSON object when one was sent, else an empty one."""
     data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    return refuse_nul(data) if isinstance(data, dict) else {}
 
 
 def ok(payload, status=200):

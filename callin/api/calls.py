@@ -7,62 +7,62 @@ from . import body, bp, ok, optional_body
 from .serializers import call_summary
 
 
-@bp.patch("/calls/<int:call_id>")
+@bp.patch("/calls/<id:call_id>")
 def update_card(call_id):
     data = body()
     version = data.pop("version", None)
     return ok({"call": call_summary(service.update_card(call_id, data, version, current_user))})
 
 
-@bp.post("/calls/<int:call_id>/answer")
+@bp.post("/calls/<id:call_id>/answer")
 def answer(call_id):
     return ok({"call": call_summary(service.answer_call(call_id, current_user))})
 
 
-@bp.post("/calls/<int:call_id>/ready")
+@bp.post("/calls/<id:call_id>/ready")
 def ready(call_id):
     version = body().get("version")
     return ok({"call": call_summary(service.make_ready(call_id, version, current_user))})
 
 
-@bp.post("/calls/<int:call_id>/reject")
+@bp.post("/calls/<id:call_id>/reject")
 def reject(call_id):
     return ok({"call": call_summary(service.reject_call(call_id, body().get("reason"), current_user))})
 
 
-@bp.post("/calls/<int:call_id>/abandon")
+@bp.post("/calls/<id:call_id>/abandon")
 def abandon(call_id):
     return ok({"call": call_summary(service.abandon_call(call_id, current_user))})
 
 
-@bp.post("/calls/<int:call_id>/air")
+@bp.post("/calls/<id:call_id>/air")
 def air(call_id):
     return ok({"call": call_summary(service.air_call(call_id, current_user))})
 
 
-@bp.post("/calls/<int:call_id>/end")
+@bp.post("/calls/<id:call_id>/end")
 def end(call_id):
     outcome = optional_body().get("outcome") or None
     return ok({"call": call_summary(service.end_call(call_id, current_user, outcome=outcome))})
 
 
-@bp.post("/calls/<int:call_id>/drop")
+@bp.post("/calls/<id:call_id>/drop")
 def drop(call_id):
     return ok({"call": call_summary(service.end_call(call_id, current_user, dropped=True))})
 
 
-@bp.post("/calls/<int:call_id>/outcome")
+@bp.post("/calls/<id:call_id>/outcome")
 def outcome(call_id):
     return ok({"call": call_summary(service.set_outcome(call_id, body(), current_user))})
 
 
-@bp.post("/calls/<int:call_id>/flag")
+@bp.post("/calls/<id:call_id>/flag")
 def flag(call_id):
     data = body()
     caller = callers.flag_caller(call_id, data.get("flag"), data.get("reason"), current_user)
     return ok({"caller": {"id": caller.id, "flag": caller.flag, "flag_reason": caller.flag_reason}})
 
 
-@bp.get("/callers/<int:caller_id>/history")
+@bp.get("/callers/<id:caller_id>/history")
 def history(caller_id):
     return ok(callers.caller_history(caller_id, current_user))

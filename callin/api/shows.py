@@ -27,27 +27,27 @@ def create_show():
     return ok({"show": show_summary(shows.create_show(body(), current_user))}, 201)
 
 
-@bp.patch("/shows/<int:show_id>")
+@bp.patch("/shows/<id:show_id>")
 def update_show(show_id):
     return ok({"show": show_summary(shows.update_show(show_id, body(), current_user))})
 
 
-@bp.post("/shows/<int:show_id>/start")
+@bp.post("/shows/<id:show_id>/start")
 def start_show(show_id):
     return ok({"show": show_summary(shows.start_show(show_id, current_user))})
 
 
-@bp.post("/shows/<int:show_id>/end")
+@bp.post("/shows/<id:show_id>/end")
 def end_show(show_id):
     return ok({"show": show_summary(shows.end_show(show_id, current_user))})
 
 
-@bp.post("/shows/<int:show_id>/lines")
+@bp.post("/shows/<id:show_id>/lines")
 def set_lines(show_id):
     return ok({"show": show_summary(shows.set_lines(show_id, body().get("open"), current_user))})
 
 
-@bp.get("/shows/<int:show_id>/queue")
+@bp.get("/shows/<id:show_id>/queue")
 def queue(show_id):
     show = live.get_show(show_id)
     audience = policy.narrowed(policy.audience_for(current_user, show),
@@ -56,18 +56,18 @@ def queue(show_id):
     return ok(state)
 
 
-@bp.put("/shows/<int:show_id>/queue")
+@bp.put("/shows/<id:show_id>/queue")
 def reorder(show_id):
     ids = call_service.reorder_queue(show_id, body().get("call_ids"), current_user)
     return ok({"call_ids": ids})
 
 
-@bp.post("/shows/<int:show_id>/next")
+@bp.post("/shows/<id:show_id>/next")
 def next_call(show_id):
     return ok({"call": call_summary(call_service.next_call(show_id, current_user))})
 
 
-@bp.post("/shows/<int:show_id>/calls")
+@bp.post("/shows/<id:show_id>/calls")
 def create_call(show_id):
     data = body()
     phone = data.pop("phone", None)
@@ -75,17 +75,17 @@ def create_call(show_id):
     return ok({"call": call_summary(call)}, 201)
 
 
-@bp.post("/shows/<int:show_id>/notes")
+@bp.post("/shows/<id:show_id>/notes")
 def post_note(show_id):
     note = notes.post_note(show_id, body(), current_user)
     return ok({"note": {"id": note.id, "text": note.text}}, 201)
 
 
-@bp.post("/shows/<int:show_id>/simulate")
+@bp.post("/shows/<id:show_id>/simulate")
 def simulate(show_id):
     return ok({"call_id": simulator.ring_once(show_id, current_user)}, 201)
 
 
-@bp.get("/shows/<int:show_id>/report")
+@bp.get("/shows/<id:show_id>/report")
 def report(show_id):
     return ok(reports.show_report(show_id, current_user))

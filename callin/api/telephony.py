@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..errors import Unauthorized, ValidationError
 from ..services import telephony
-from . import bp, ok
+from . import bp, ok, refuse_nul
 
 
 def verify_signature(raw, secret, header):
@@ -24,9 +24,10 @@ def signed_json(secret_name):
     verify_signature(raw, current_app.config[secret_name],
                      request.headers.get("X-Callin-Signature"))
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ValidationError(_("The body is not valid JSON.")) from None
+    return refuse_nul(data)
 
 
 @bp.post("/telephony/events", endpoint="telephony_event")

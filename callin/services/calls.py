@@ -11,6 +11,7 @@ from ..states import CallState, ShowState, transition
 from . import cards
 from .callers import caller_for_phone
 from .events import record
+from ..validation import parse_id
 from .live import changing_show, get_show
 
 _STAMP = {CallState.SCREENING: "screening_at", CallState.READY: "ready_at",
@@ -38,7 +39,13 @@ def _call(call_id):
 
 
 def _check_version(call, seen_version):
-    if seen_version is not None and int(seen_version) != call.version:
+    if seen_version is None:
+        return
+    if isinstance(seen_version, bool) or not isinstance(seen_version, (int, str)) \
+            or not str(seen_version).isdigit():
+        raise ValidationError(_("The version must be the number the card showed."),
+                              {"version": _("a whole number")})
+    if int(seen_version) != call.version:
         raise Conflict(_("Someone else changed this call while you were editing it. "
                          "Your change was not saved; the card now shows their version."),
                        code="stale_version")
@@ -130,8 +137,8 @@ def reorder_queue(show_id, call_ids, actor):
     with changing_show(show_id):
         ready = db.session.scalars(select(Call).where(
             Call.show_id == show_id, Call.state == CallState.READY)).all()
-        ids = [int(i) for i in call_ids] if isinstance(call_ids, list) else None
-        if ids is None or sorted(ids) != sorted(c.id for c in ready):
+        ids = [parse_id(i) for i in call_ids] if isinstance(call_ids, list) else None
+        if ids is None or sorted(ids, key=str) != sorted((c.id for c in ready), key=str):
             raise Conflict(_("The queue changed while you were reordering it; "
                              "check the new order and try again."), code="stale_queue")
         by_id = {c.id: c for c in ready}

@@ -5,6 +5,7 @@ from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..models import OUTCOMES, URGENCIES, Category, Community, Town
 from ..states import AIRED_CALL_STATES, EDITABLE_CALL_STATES
+from ..validation import parse_id
 
 _TEXT_LIMITS = {"name": 50, "topic": 200, "detail": 4000, "host_note": 300}
 CARD_FIELDS = ("name", "town_id", "community_id", "category_id", "topic", "detail", "urgency",
@@ -14,10 +15,8 @@ CARD_FIELDS = ("name", "town_id", "community_id", "category_id", "topic", "detai
 def _optional_id(model, value, field, errors):
     if value in (None, "", 0, "0"):
         return None
-    try:
-        obj = db.session.get(model, int(value))
-    except (TypeError, ValueError):
-        obj = None
+    key = parse_id(value)
+    obj = db.session.get(model, key) if key else None
     if obj is None:
         errors[field] = _("unknown choice")
     return obj

@@ -7,6 +7,7 @@ from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..models import RECIPIENTS, Call, Note
 from ..states import ShowState
+from ..validation import parse_id
 from .live import changing_show, get_show
 
 CANNED = {
@@ -40,7 +41,8 @@ def post_note(show_id, fields, actor):
     show = get_show(show_id)
     call_id = fields.get("call_id")
     if call_id is not None:
-        call = db.session.get(Call, call_id) if str(call_id).isdigit() else None
+        call_id = parse_id(call_id)
+        call = db.session.get(Call, call_id) if call_id else None
         if call is None or call.show_id != show.id:
             raise ValidationError(_("That call is not in this show."), {"call_id": _("unknown call")})
     if show.state == ShowState.ENDED:

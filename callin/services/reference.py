@@ -8,6 +8,7 @@ from .. import policy
 from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..models import Category, Community, Department, Town
+from ..validation import parse_id
 
 KINDS = ("bureau", "utility", "town", "enterprise", "court")
 
@@ -21,13 +22,17 @@ def _text(fields, name, limit, errors, required=True):
     return value
 
 
-def _save(obj):
+def _save(obj, unique=("name",)):
+    """Commit `obj`; a clash on a unique column is a 409 naming the field."""
     db.session.add(obj)
     try:
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError as error:
         db.session.rollback()
-        raise Conflict(_("An entry with that name already exists.")) from None
+        text = str(error.orig).lower()
+        field = next((f for f in unique if f in text), unique[0])
+        raise Conflict(_("An entry with that %(field)s already exists.", field=_(field)),
+                       fields={field: _("already used")}) from None
     return obj
 
 
@@ -47,7 +52,7 @@ def save_department(fields, actor, department_id=None):
         raise NotFound(_("Department %(id)s does not exist.", id=department_id))
     dept.name, dept.code, dept.kind = name, code, kind
     dept.is_active = bool(fields.get("is_active", True))
-    return _save(dept)
+    return _save(dept, unique=("code", "name"))
 
 
 def save_town(fields, actor):
@@ -65,8 +70,8 @@ def save_community(fields, actor):
     policy.require(actor, "admin")
     errors = {}
     name = _text(fields, "name", 50, errors)
-    town = db.session.get(Town, int(fields["town_id"])) \
-        if str(fields.get("town_id", "")).isdigit() else None
+    town_id = parse_id(fields.get("town_id"))
+    town = db.session.get(Town, town_id) if town_id else None
     if town is None:
         errors["town_id"] = _("unknown town")
     if errors:
@@ -80,8 +85,9 @@ def save_category(fields, actor):
     errors = {}
     name = _text(fields, "name", 50, errors)
     parent = None
-    if str(fields.get("parent_id") or "").isdigit():
-        parent = db.session.get(Category, int(fields["parent_id"]))
+    if fields.get("parent_id") not in (None, ""):
+        parent_id = parse_id(fields["parent_id"])
+        parent = db.session.get(Category, parent_id) if parent_id else None
         if parent is None or parent.parent_id is not None:
             errors["parent_id"] = _("a top-level category")
     if errors:

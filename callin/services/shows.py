@@ -12,6 +12,7 @@ from ..models import Call, Department, Show
 from ..models.base import utcnow
 from ..states import ACTIVE_CALL_STATES, CallState, ShowState, transition
 from .calls import move
+from ..validation import parse_id
 from .live import changing_show, get_show
 
 SHOW_FIELDS = ("title", "studio", "department_id", "guest_names", "starts_at", "duration_min",
@@ -52,8 +53,10 @@ def validate(fields, partial=False):
         errors[name] = _("not a field of a show")
     required = () if partial else ("title", "starts_at")
     for name in required:
-        if not fields.get(name):
+        if not str(fields.get(name) or "").strip():
             errors[name] = _("required")
+    if partial and "title" in fields and not str(fields["title"] or "").strip():
+        errors["title"] = _("required")
     for name, limit in (("title", 200), ("studio", 40), ("guest_names", 200)):
         if fields.get(name) is not None:
             value = str(fields[name]).strip()
@@ -63,9 +66,9 @@ def validate(fields, partial=False):
     if fields.get("starts_at"):
         clean["starts_at"] = _parse_time(fields["starts_at"], errors)
     if fields.get("department_id") not in (None, ""):
-        dept = db.session.get(Department, int(fields["department_id"])) \
-            if str(fields["department_id"]).isdigit() else None
-        if dept is None:
+        dept_id = parse_id(fields["department_id"])
+        dept = db.session.get(Department, dept_id) if dept_id else None
+        if dept is None or not dept.is_active:
             errors["department_id"] = _("unknown department")
         else:
             clean["department_id"] = dept.id

@@ -13,6 +13,7 @@ from ..errors import Conflict, NotFound, Throttled, Unauthorized, ValidationErro
 from ..extensions import db
 from ..models import ROLES, ApiToken, Department, LoginAttempt, User
 from ..models.base import utcnow
+from ..validation import parse_id
 
 
 def create_user(username, password, role, display_name="", department_id=None):
@@ -25,7 +26,10 @@ def create_user(username, password, role, display_name="", department_id=None):
         errors["password"] = _("at least 8 characters")
     if role not in ROLES:
         errors["role"] = _("one of %(roles)s", roles=", ".join(ROLES))
-    if department_id is not None and db.session.get(Department, department_id) is None:
+    if len(display_name or "") > 100:
+        errors["display_name"] = _("at most %(n)s characters", n=100)
+    if department_id is not None and (parse_id(department_id) is None
+                                      or db.session.get(Department, department_id) is None):
         errors["department_id"] = _("unknown department")
     if errors:
         raise ValidationError(_("The user was not created."), errors)
@@ -111,11 +115,11 @@ def _department_id(value, errors):
     """A department id from a form value ("" for none), checked to exist."""
     if value in (None, ""):
         return None
-    if (not str(value).isdigit() or int(value) > 2**31 - 1
-            or db.session.get(Department, int(value)) is None):
+    department_id = parse_id(value)
+    if department_id is None or db.session.get(Department, department_id) is None:
         errors["department_id"] = _("unknown department")
         return None
-    return int(value)
+    return department_id
 
 
 def _check_profile(fields, role, errors, need_department=True):
