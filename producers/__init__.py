@@ -22,14 +22,14 @@ def console():
                            demo_mode=current_app.config["DEMO_MODE"])
 
 
-@bp.get("/shows/<int:show_id>")
+@bp.get("/shows/<id:show_id>")
 @roles_required("producer", "admin")
 def show_console(show_id):
     return render_template("producers/console.html", show=get_show(show_id), upcoming=[],
                            demo_mode=current_app.config["DEMO_MODE"])
 
 
-@bp.get("/shows/<int:show_id>/report")
+@bp.get("/shows/<id:show_id>/report")
 @roles_required("producer", "admin", "host", "office")
 def report(show_id):
     from callin.services.reports import show_report
