@@ -42,7 +42,7 @@ def ensure_table(instance_path):
     if not path.exists():
         Path(instance_path).mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, "-m", "callin.geography", str(path)], check=True,
-                       timeout=300)
+                       timeout=300, cwd=Path(__file__).resolve().parent.parent)
     return path
 
 
