@@ -54,4 +54,6 @@ def require(user, permission):
     if user is None or not getattr(user, "is_authenticated", False):
         raise Unauthorized(_("Log in first."))
     if user.role not in PERMISSIONS[permission]:
-        raise Forbidden(_("Your role (%(role)s) may not do this.", role=user.role))
+        from .vocabulary import ROLE_LABELS
+        raise Forbidden(_("Your role (%(role)s) may not do this.",
+                          role=ROLE_LABELS.get(user.role, user.role)))

@@ -85,6 +85,7 @@ def session_app(database_url):
     def _forget_cached_user():
         # Tests hold one app context open, so `g` outlives a request; a real request starts clean.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
     with app.app_context():
         db.drop_all()

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..models import OUTCOMES, URGENCIES, Category, Community, Town
-from ..states import AIRED_CALL_STATES, EDITABLE_CALL_STATES
+from ..states import AIRED_CALL_STATES, EDITABLE_CALL_STATES, state_name
 from ..validation import parse_id
 
 _TEXT_LIMITS = {"name": 50, "topic": 200, "detail": 4000, "host_note": 300}
@@ -72,7 +72,7 @@ def apply(call, fields):
     """Validate and set card fields on a call (and remember name and town on the caller)."""
     if call.state not in EDITABLE_CALL_STATES:
         raise Conflict(_("This call is finished (%(state)s); its card can no longer change.",
-                         state=_(call.state)))
+                         state=state_name(call.state)))
     clean = validate(fields)
     community_id = clean.get("community_id", call.community_id)
     town_id = clean.get("town_id", call.town_id)

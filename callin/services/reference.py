@@ -1,5 +1,6 @@
 """Reference data kept by the admin: departments, towns, communities, categories."""
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -11,6 +12,7 @@ from ..models import Category, Community, Department, Town
 from ..validation import parse_id
 
 KINDS = ("bureau", "utility", "town", "enterprise", "court")
+_FIELD_NAMES = {"name": _l("name"), "code": _l("code")}
 
 
 def _text(fields, name, limit, errors, required=True):
@@ -31,7 +33,8 @@ def _save(obj, unique=("name",)):
         db.session.rollback()
         text = str(error.orig).lower()
         field = next((f for f in unique if f in text), unique[0])
-        raise Conflict(_("An entry with that %(field)s already exists.", field=_(field)),
+        raise Conflict(_("An entry with that %(field)s already exists.",
+                         field=_FIELD_NAMES.get(field, field)),
                        fields={field: _("already used")}) from None
     return obj
 
