@@ -25,7 +25,30 @@ PERMISSIONS = {
     "view_history": ("admin", "producer"),
     "report": ("admin", "producer", "host", "office"),
     "admin": ("admin",),
+    "case_office": ("admin", "office"),       # register, dispatch, review, return visits, reveal
+    "case_department": ("department",),       # sign, send back, note, reply, ask for more time
+    "case_read": ("admin", "office", "department", "field", "station"),
 }
+
+
+def sees_case(user, case):
+    """Whether a user may see a case: the office all, a department only its own (lead or co)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.role in ("admin", "office"):
+        return True
+    if user.role == "department":
+        return any(link.department_id == user.department_id for link in case.departments)
+    if user.role == "field":
+        return case.needs_field_visit
+    if user.role == "station":
+        return case.created_by_id == user.id
+    return False
+
+
+def masks_citizen(user):
+    """Whether this user sees citizens' names and phone numbers masked (until a logged reveal)."""
+    return user.role not in ("admin", "office")
 
 
 def audience_for(user, show):

@@ -94,3 +94,19 @@ def test_two_hosts_pressing_next_at_once_air_one_call(app, live_show, users, ref
     db.session.expire_all()
     states = [db.session.get(Call, i).state for i in ready]
     assert states == ["on_air", "ready"]
+
+
+def test_two_processes_ending_one_show_at_once_give_one_case_per_call(app, live_show, users, ref):
+    from callin.models import Case
+    from callin.services import shows
+    first = make_call(live_show, users, ref, state="done")
+    calls.set_outcome(first, {"outcome": "commitment", "commitment_days": 3}, users["producer"])
+    make_call(live_show, users, ref, state="done")
+    db.session.commit()
+    producer = users["producer"].id
+    results = run_together(app, lambda: shows.end_show(live_show.id, as_user(producer)).id,
+                           lambda: shows.end_show(live_show.id, as_user(producer)).id)
+    assert sorted(type(r).__name__ for r in results) == ["IllegalTransition", "int"], results
+    db.session.expire_all()
+    call_ids = db.session.scalars(db.select(Case.call_id)).all()
+    assert sorted(call_ids) == sorted(set(call_ids)) and len(call_ids) == 2

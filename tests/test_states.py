@@ -39,3 +39,29 @@ def test_show_table():
                                 (ShowState.LIVE, ShowState.ENDED)}
     for current, target in itertools.product(list(ShowState), repeat=2):
         assert can_transition("show", current, target) == ((current, target) in SHOW_TRANSITIONS)
+
+
+from callin.states import CASE_TRANSITIONS, CaseState  # noqa: E402
+
+ALLOWED_CASE_MOVES = {
+    ("registered", "dispatched"), ("registered", "awaiting_visit"), ("registered", "closed"),
+    ("registered", "merged"), ("registered", "rejected"),
+    ("dispatched", "in_progress"), ("dispatched", "returned"), ("dispatched", "merged"),
+    ("in_progress", "returned"), ("in_progress", "replied"),
+    ("returned", "dispatched"), ("returned", "merged"), ("returned", "rejected"),
+    ("replied", "awaiting_visit"), ("replied", "in_progress"),
+    ("awaiting_visit", "closed"), ("awaiting_visit", "in_progress"),
+}
+
+
+def test_case_table_is_exactly_the_lifecycle():
+    assert {(str(a), str(b)) for a, b in CASE_TRANSITIONS} == ALLOWED_CASE_MOVES
+
+
+@pytest.mark.parametrize("current,target", list(itertools.product(list(CaseState), repeat=2)))
+def test_every_case_move(plain_app, current, target):
+    if (str(current), str(target)) in ALLOWED_CASE_MOVES:
+        assert transition("case", current, target) == target
+    else:
+        with pytest.raises(IllegalTransition):
+            transition("case", current, target)

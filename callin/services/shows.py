@@ -14,6 +14,7 @@ from ..states import ACTIVE_CALL_STATES, CallState, ShowState, transition
 from .calls import move
 from ..validation import parse_id
 from .live import changing_show, get_show
+from .show_cases import cases_from_show
 
 SHOW_FIELDS = ("title", "studio", "department_id", "guest_names", "starts_at", "duration_min",
                "airtime_limit_s", "wait_warning_s")
@@ -149,6 +150,7 @@ def end_show(show_id, actor):
             move(call, CallState.ABANDONED, actor, _("show ended"))
         show.lines_open = False
         show.ended_at = utcnow()
+        cases_from_show(show, actor)  # in the same transaction: a show never ends without them
     return show
 
 
