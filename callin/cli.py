@@ -9,7 +9,7 @@ from .extensions import db
 
 def register(app):
     """Attach the commands to the app's CLI."""
-    for command in (create_user, seed_demo, bootstrap, simulate_calls):
+    for command in (create_user, seed_demo, bootstrap, simulate_calls, sweep):
         app.cli.add_command(command)
 
 
@@ -91,3 +91,13 @@ def simulate_calls(show_id, count, rate, hangups, url):
     from .telephony_client import run_simulation
 
     run_simulation(show_id, count, rate, hangups, url, echo=click.echo)
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep():
+    """Send due reminders, supervision notices and listings (idempotent; run it from cron)."""
+    from .services.supervision import sweep as run_sweep
+
+    sent = run_sweep()
+    click.echo(", ".join(f"{kind}: {count}" for kind, count in sent.items()) or "nothing due")

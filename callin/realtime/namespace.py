@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import User
 from ..services import live
 from ..services.users import user_for_token
-from .rooms import show_room
+from .rooms import department_room, show_room
 
 
 def _cookie_user():
@@ -34,6 +34,8 @@ class LiveNamespace(Namespace):
         else:
             user = _cookie_user()
         session["live_user_id"] = user.id if user else None
+        if user is not None and user.role == "department" and user.department_id:
+            join_room(department_room(user.department_id))
 
     def on_watch(self, data):
         try:

@@ -7,6 +7,7 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..extensions import db
 from ..models import NATURES, Case, CaseCitizen, CaseDepartment, CaseEvent, Department
 from ..models.base import utcnow
+from ..realtime import broadcast
 from ..states import CaseState, transition
 from ..validation import parse_id
 from . import deadlines
@@ -121,7 +122,10 @@ def dispatch_case(case_id, lead_id, co_ids, actor, seen_version=None):
     lead = _department(lead_id, "lead_department_id")
     co = [_department(i, "co_department_ids") for i in (co_ids or []) if str(i) != str(lead.id)]
     dispatch(case, lead, co, actor)
+    departments = [link.department_id for link in case.departments]
     db.session.commit()
+    for department_id in departments:
+        broadcast.push_department(department_id, {"kind": "dispatched", "case_id": case.id})
     return case
 
 
