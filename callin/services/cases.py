@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import phones, policy
-from ..errors import Conflict, Forbidden, NotFound, ValidationError
+from ..errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from ..extensions import db
 from ..models import NATURES, Case, CaseCitizen, CaseDepartment, CaseEvent, Department
 from ..models.base import utcnow
@@ -18,6 +18,8 @@ _TEXT_LIMITS = {"title": 200, "description": 4000, "citizen_name": 50}
 
 def get_case(case_id, user):
     """The case if the user may see it; a case they may not see is a 404, like a missing one."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Unauthorized(_("Log in first."))
     key = parse_id(case_id)
     case = db.session.get(Case, key) if key else None
     if case is None or not policy.sees_case(user, case):
