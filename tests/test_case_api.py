@@ -134,3 +134,23 @@ def test_a_department_screen_hears_its_own_dispatches_only(socket_client, users,
     mine = _case_of(users, ref.dept_a)
     pushed = [e["args"][0] for e in sio.get_received("/live") if e["name"] == "department"]
     assert pushed == [{"kind": "dispatched", "case_id": mine.id}]
+
+
+def test_hotline_caller_lookup_shows_history(api, users, ref, live_show):
+    from .factories import make_call
+    make_call(live_show, users, ref, state="done", phone="13853612345")
+    _case_of(users, ref.dept_a)
+    found = api("office")("GET", "/api/v1/callers/lookup?phone=138-5361-2345").json
+    assert found["phone"] == "138 5361 2345" and found["geography"] == "山东省潍坊市"
+    assert len(found["calls"]) == 1 and len(found["cases"]) == 1
+    assert api("office")("GET", "/api/v1/callers/lookup?phone=12").status_code == 400
+    assert api("department")("GET", "/api/v1/callers/lookup?phone=13853612345").status_code == 403
+
+
+def test_models_answer_what_a_user_may_do(users, ref):
+    case = _case_of(users, ref.dept_a)
+    assert case.can_sign(users["department"]) and not case.can_sign(users["office"])
+    assert not case.can_reply(users["department"])
+    assert not case.can_dispatch(users["office"])
+    cases.sign_case(case.id, users["department"])
+    assert case.can_reply(users["department"]) and case.can_request_extension(users["department"])

@@ -1,4 +1,5 @@
 """Calls: the screening card and every move of a call."""
+from flask import request
 from flask_login import current_user
 
 from ..services import callers
@@ -61,6 +62,11 @@ def flag(call_id):
     data = body()
     caller = callers.flag_caller(call_id, data.get("flag"), data.get("reason"), current_user)
     return ok({"caller": {"id": caller.id, "flag": caller.flag, "flag_reason": caller.flag_reason}})
+
+
+@bp.get("/callers/lookup")
+def caller_lookup():
+    return ok(callers.lookup_by_phone(request.args.get("phone"), current_user))
 
 
 @bp.get("/callers/<id:caller_id>/history")

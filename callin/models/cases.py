@@ -227,3 +227,57 @@ class SupervisionStep(db.Model):
 
     kind: Mapped[str] = mapped_column(String(15), primary_key=True)  # reminder, supervision, listed
     overdue_days: Mapped[int] = mapped_column()
+
+
+def _is(user, *roles):
+    return bool(user and getattr(user, "is_authenticated", False) and user.role in roles)
+
+
+def _leads(user, case):
+    return _is(user, "department") and user.department_id == case.lead_department_id
+
+
+class CaseRules:
+    """What a user may do with a case now: templates ask these instead of comparing states."""
+
+    def can_dispatch(self, user):
+        return _is(user, "admin", "office") and self.state in (CaseState.REGISTERED,
+                                                              CaseState.RETURNED)
+
+    def can_sign(self, user):
+        return _leads(user, self) and self.state == CaseState.DISPATCHED
+
+    def can_send_back(self, user):
+        return _leads(user, self) and self.state in (CaseState.DISPATCHED, CaseState.IN_PROGRESS)
+
+    def can_reply(self, user):
+        return _leads(user, self) and self.state == CaseState.IN_PROGRESS
+
+    def can_request_extension(self, user):
+        return _leads(user, self) and self.state in (CaseState.DISPATCHED, CaseState.IN_PROGRESS)
+
+    def can_review(self, user):
+        return _is(user, "admin", "office") and self.state == CaseState.REPLIED
+
+    def can_visit(self, user):
+        return _is(user, "admin", "office") and self.state == CaseState.AWAITING_VISIT
+
+    def can_merge(self, user):
+        return _is(user, "admin", "office") and self.state in (
+            CaseState.REGISTERED, CaseState.DISPATCHED, CaseState.RETURNED)
+
+    def can_reject(self, user):
+        return _is(user, "admin", "office") and self.state in (CaseState.REGISTERED,
+                                                              CaseState.RETURNED)
+
+    def can_note(self, user):
+        return _is(user, "admin", "office", "department") and self.state not in (
+            CaseState.MERGED, CaseState.REJECTED)
+
+    def can_reveal(self, user):
+        return _is(user, "department", "field", "station")
+
+
+for _name, _rule in vars(CaseRules).items():
+    if _name.startswith("can_"):
+        setattr(Case, _name, _rule)

@@ -65,3 +65,31 @@ def flag_caller(call_id, flag, reason, actor):
         call.caller.flag = flag
         call.caller.flag_reason = reason[:200] if flag != "none" else ""
     return call.caller
+
+
+def lookup_by_phone(raw_phone, user):
+    """A number's caller, earlier calls and cases, for the office's hotline form."""
+    from ..models import Case
+    from .case_queries import summary
+
+    policy.require(user, "case_office")
+    phone = phones.normalise(raw_phone)
+    caller = db.session.scalars(select(Caller).where(Caller.phone == phone)).first()
+    calls = []
+    if caller is not None:
+        calls = caller_history(caller.id, user)["calls"] if policy.can(user, "view_history") \
+            else _calls_of(caller)
+    found = db.session.scalars(select(Case).where(Case.citizen_phone == phone)
+                               .order_by(Case.id.desc()).limit(50)).all()
+    return {"phone": phones.display(phone), "geography": phones.geography(phone),
+            "caller": ({"id": caller.id, "name": caller.name, "flag": caller.flag,
+                        "flag_reason": caller.flag_reason} if caller else None),
+            "calls": calls, "cases": [summary(c, user) for c in found]}
+
+
+def _calls_of(caller):
+    rows = db.session.execute(
+        select(Call, Show).join(Show, Show.id == Call.show_id)
+        .where(Call.caller_id == caller.id).order_by(Call.id.desc()).limit(50)).all()
+    return [{"id": c.id, "show_title": s.title, "date": iso(s.starts_at), "state": c.state,
+             "topic": c.topic, "outcome": c.outcome} for c, s in rows]
