@@ -254,7 +254,8 @@ def test_healthz(client):
 
 def test_openapi_documents_the_stable_interfaces(client):
     spec = client.get("/api/v1/openapi.json").json
-    for path in ("/auth/token", "/telephony/events", "/shows", "/shows/{show_id}/queue"):
+    for path in ("/auth/token", "/telephony/events", "/shows", "/shows/{show_id}/queue",
+                 "/public/cases/{number}", "/cases"):
         assert path in spec["paths"]
 
 

@@ -86,6 +86,31 @@ SPEC = {
             "parameters": [{"name": "show_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "responses": {"200": _answer("State", _QUEUE), "404": _answer("No such show", _ERROR)}}},
+        "/public/cases/{number}": {"get": {
+            "summary": "A citizen's view of one case: status, dates, public reply",
+            "parameters": [{"name": "number", "in": "path", "required": True,
+                            "schema": {"type": "string"}, "example": "2611-0042"},
+                           {"name": "code", "in": "query", "required": True,
+                            "schema": {"type": "string"}, "description": "6-digit lookup code"}],
+            "responses": {"200": _answer("Status", {"type": "object", "properties": {
+                "number": {"type": "string"}, "state": {"type": "string"},
+                "title": {"type": "string"}, "registered_at": {"type": "string"},
+                "reply_due_at": {"type": "string", "nullable": True},
+                "replied_at": {"type": "string", "nullable": True},
+                "closed_at": {"type": "string", "nullable": True},
+                "reply_public": {"type": "string"}, "steps": {"type": "array"}}}),
+                "404": _answer("Wrong number or code (the same answer for both)", _ERROR)}}},
+        "/cases": {"get": {
+            "summary": "Cases the user may see, newest first, keyset-paged",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in (
+                "number", "phone", "department_id", "state", "nature", "category_id", "town_id",
+                "overdue", "since", "until", "text", "cursor", "limit")],
+            "responses": {"200": _answer("A page", {"type": "object", "properties": {
+                "cases": {"type": "array", "items": {"type": "object"}},
+                "next_cursor": {"type": "string", "nullable": True}}}),
+                "400": _answer("A filter needs correcting", _ERROR),
+                "401": _answer("Not logged in", _ERROR)}}},
     },
     "x-socketio": {
         "namespace": "/live",

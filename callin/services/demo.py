@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from ..demo import reference_data as data
 from ..extensions import db
-from ..models import ROLES, Call, Caller, Category, Community, Department, Show, Town, User
+from ..models import (ROLES, Call, Caller, Case, Category, Community, Department, Show, Town,
+                      User)
 from ..models.base import utcnow
 from ..states import CallState, ShowState
 from . import calls, shows, telephony
@@ -162,6 +163,44 @@ def _advance(rng, call_id, target, producer, host, towns, heating):
             {"outcome": "answered"}, {"outcome": "commitment", "commitment_days": 3})))
 
 
+def load_cases(rng):
+    """Cases from the past shows, taken through the loop to different points, plus hotline ones."""
+    from . import cases, return_visits
+    from .deadlines import install_defaults
+    from .show_cases import cases_from_show
+
+    install_defaults()
+    db.session.commit()
+    office = db.session.scalars(select(User).where(User.username == "office")).one()
+    liaison = db.session.scalars(select(User).where(User.username == "department")).one()
+    for show in db.session.scalars(select(Show).where(Show.state == ShowState.ENDED)):
+        cases_from_show(show, office)
+    db.session.commit()
+    housing = _department("housing-construction")
+    for index, (top, problems) in enumerate(list(data.PROBLEMS.items())[:6]):
+        topic, detail = problems[0]
+        case = cases.register_case({"title": topic, "description": detail,
+                                    "nature": ("help", "complaint", "consultation")[index % 3],
+                                    "citizen_name": rng.choice(data.SURNAMES) + rng.choice(
+                                        data.GIVEN_NAMES),
+                                    "phone": f"1385366{rng.randint(1000, 9999)}"}, office)
+        if index % 3 != 2:
+            cases.dispatch_case(case.id, housing.id, [], office)
+    mine = db.session.scalars(select(Case).where(Case.lead_department_id == housing.id)
+                              .order_by(Case.id)).all()
+    for step, case in enumerate(mine[:4]):
+        cases.sign_case(case.id, liaison)
+        if step >= 1:
+            cases.reply_case(case.id, {"reply_public": "已安排工作人员上门核实处理。",
+                                       "reply_internal": "已派维修班组。", "resolved": "yes"},
+                             liaison)
+        if step >= 2:
+            cases.review_reply(case.id, True, "", office)
+        if step >= 3:
+            return_visits.record_return_visit(case.id, {
+                "result": "reached", "resolved": "yes", "satisfaction": "satisfied"}, office)
+
+
 def seed(password, seed_value=2026):
     """Load the whole demo into an empty database."""
     rng = random.Random(seed_value)
@@ -180,4 +219,6 @@ def seed(password, seed_value=2026):
     shows.create_show({"title": f"行风在线 · {upcoming.name}", "department_id": upcoming.id,
                        "guest_names": "局长 周建民", "studio": "main",
                        "starts_at": (utcnow() + timedelta(days=7)).isoformat()}, producer)
-    return load_live_show(rng, producer, host, [c for c in callers if c.flag != "banned"])
+    show = load_live_show(rng, producer, host, [c for c in callers if c.flag != "banned"])
+    load_cases(rng)
+    return show
