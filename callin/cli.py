@@ -64,12 +64,11 @@ def bootstrap():
 
     from .geography import ensure_table
 
-    from .services.deadlines import install_defaults
+    from .services.deadlines import setup_defaults
 
     upgrade()
     ensure_table(current_app.instance_path)
-    install_defaults()  # the deadline rules and supervision ladder, where none exist yet
-    db.session.commit()
+    setup_defaults()  # the deadline rules and supervision ladder, where none exist yet
     if demo.is_empty():
         demo.seed(current_app.config["DEMO_PASSWORD"])
         click.echo("demo data loaded")

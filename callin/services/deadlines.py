@@ -19,6 +19,12 @@ DEFAULT_RULES = {
 DEFAULT_LADDER = {"reminder": 1, "supervision": 3, "listed": 5}
 
 
+def setup_defaults():
+    """Install the default rules and ladder where none exist yet, and commit."""
+    install_defaults()
+    db.session.commit()
+
+
 def install_defaults():
     """Write the default rules and ladder where none exist yet (part of the caller's transaction)."""
     have = {(r.nature, r.urgency) for r in db.session.scalars(select(DeadlineRule))}
