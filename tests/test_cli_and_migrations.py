@@ -86,3 +86,21 @@ def test_create_user_command(tmp_path):
 @pytest.mark.parametrize("command", ["create-user", "seed-demo", "bootstrap", "simulate-calls"])
 def test_commands_are_documented(command):
     assert "Usage" in run_flask([command, "--help"], {}).stdout
+
+
+def test_sweep_command_is_safe_to_repeat(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'sweep.sqlite3'}"}
+    run_flask(["bootstrap"], env)
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.begin() as connection:  # make the demo's dispatched cases long overdue
+        connection.exec_driver_sql(
+            "UPDATE cases SET reply_due_at = '2026-01-05 00:00:00' WHERE state = 'dispatched'")
+        overdue = connection.exec_driver_sql(
+            "SELECT count(*) FROM cases WHERE state = 'dispatched'").scalar()
+    first = run_flask(["sweep"], env).stdout
+    second = run_flask(["sweep"], env).stdout
+    with engine.connect() as connection:
+        notices = connection.exec_driver_sql("SELECT count(*) FROM notices").scalar()
+    engine.dispose()
+    assert f"reminder: {overdue}" in first and "reminder: 0" in second
+    assert notices == overdue * 3
