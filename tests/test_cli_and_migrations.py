@@ -83,7 +83,8 @@ def test_create_user_command(tmp_path):
     assert bad.returncode != 0 and "role" in bad.stderr and "password" in bad.stderr
 
 
-@pytest.mark.parametrize("command", ["create-user", "seed-demo", "bootstrap", "simulate-calls"])
+@pytest.mark.parametrize("command", ["create-user", "seed-demo", "bootstrap", "simulate-calls",
+                                     "sweep"])
 def test_commands_are_documented(command):
     assert "Usage" in run_flask([command, "--help"], {}).stdout
 
