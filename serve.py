@@ -1,5 +1,10 @@
 """The server entry point: the only module that monkey-patches for eventlet."""
-import eventlet
+import warnings
+
+# The user chose eventlet (DESIGN §6); its maintenance-mode notice is not news at every start.
+warnings.filterwarnings("ignore", message="Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
