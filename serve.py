@@ -2,7 +2,7 @@
 import warnings
 
 # The user chose eventlet (DESIGN §6); its maintenance-mode notice is not news at every start.
-warnings.filterwarnings("ignore", message="Eventlet is deprecated")
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 import eventlet  # noqa: E402
 
