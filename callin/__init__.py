@@ -78,6 +78,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _register_blueprints(app):
+    from cases_ui import bp as cases_ui_bp
     from hosts import bp as hosts_bp
     from producers import bp as producers_bp
 
@@ -86,5 +87,5 @@ def _register_blueprints(app):
     from .auth import bp as auth_bp
     from .public import bp as public_bp
 
-    for blueprint in (auth_bp, api_bp, admin_bp, public_bp, producers_bp, hosts_bp):
+    for blueprint in (auth_bp, api_bp, admin_bp, public_bp, producers_bp, hosts_bp, cases_ui_bp):
         app.register_blueprint(blueprint)

@@ -23,6 +23,7 @@ def test_login_page_and_wrong_password(client, users):
 
 
 @pytest.mark.parametrize("role,home", [("producer", "/producer/"), ("host", "/studio/host"),
+                                       ("department", "/department/"),
                                        ("guest", "/studio/guest"), ("admin", "/admin/"),
                                        ("office", "/?stay=1")])
 def test_login_leads_each_role_to_its_screen(client, users, role, home):

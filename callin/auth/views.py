@@ -8,7 +8,8 @@ from ..services.users import authenticate
 from . import bp
 
 HOME_BY_ROLE = {"producer": "producers.console", "host": "hosts.host_screen",
-                "guest": "hosts.guest_screen", "admin": "admin.index"}
+                "guest": "hosts.guest_screen", "admin": "admin.index",
+                "department": "cases_ui.department"}
 
 
 def home_for(user):

@@ -1,0 +1,45 @@
+"""Case pages: one case with its trail and actions, and the department portal."""
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from callin.auth.decorators import roles_required
+from callin.errors import ValidationError
+from callin.services import case_queries
+from callin.services.cases import get_case
+
+from .words import case_words, event_label, state_name
+
+bp = Blueprint("cases_ui", __name__)
+
+CASE_READERS = ("admin", "office", "department", "field", "station")
+PORTAL_FILTERS = ("state", "overdue", "text", "number")
+
+
+@bp.context_processor
+def _words():
+    return {"case_words": case_words, "event_label": event_label, "state_name": state_name}
+
+
+@bp.get("/cases/<id:case_id>")
+@roles_required(*CASE_READERS)
+def case_detail(case_id):
+    """One case: its facts, deadlines and trail, and the actions this user may take now."""
+    case = get_case(case_id, current_user)
+    return render_template("cases/detail.html", case=case,
+                           detail=case_queries.detail(case.id, current_user))
+
+
+@bp.get("/department/")
+@roles_required("department")
+def department():
+    """The department's cases; the first page is rendered here, the script does the rest."""
+    filters = {name: request.args[name].strip() for name in PORTAL_FILTERS
+               if request.args.get(name, "").strip()}
+    cursor = request.args.get("cursor") or None
+    try:
+        page = case_queries.list_cases(dict(filters, cursor=cursor) if cursor else filters,
+                                       current_user)
+        errors = {}
+    except ValidationError as error:
+        page, errors = {"cases": [], "next_cursor": None}, error.fields
+    return render_template("cases/department.html", page=page, filters=filters, errors=errors)
