@@ -37,6 +37,10 @@ class Config:
     TOKEN_TTL_HOURS = int(os.environ.get("TOKEN_TTL_HOURS", "12"))
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "600"))
+    # Public case lookups: misses allowed per address and per case number in the window.
+    LOOKUP_WINDOW_S = int(os.environ.get("LOOKUP_WINDOW_S", "600"))
+    LOOKUP_MAX_MISSES_IP = int(os.environ.get("LOOKUP_MAX_MISSES_IP", "30"))
+    LOOKUP_MAX_MISSES_NUMBER = int(os.environ.get("LOOKUP_MAX_MISSES_NUMBER", "10"))
     # Where a caller's number should come from: the programme's home city (phone-number geography).
     HOME_AREA = os.environ.get("HOME_AREA", "潍坊")
     HOME_CITY = os.environ.get("HOME_CITY", "诸城市")

@@ -78,14 +78,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _register_blueprints(app):
+    from case_admin import bp as case_admin_bp
     from cases_ui import bp as cases_ui_bp
     from hosts import bp as hosts_bp
     from producers import bp as producers_bp
+    from tracking import bp as tracking_bp
 
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .public import bp as public_bp
 
-    for blueprint in (auth_bp, api_bp, admin_bp, public_bp, producers_bp, hosts_bp, cases_ui_bp):
+    for blueprint in (auth_bp, api_bp, admin_bp, public_bp, producers_bp, hosts_bp, cases_ui_bp,
+                      tracking_bp, case_admin_bp):
         app.register_blueprint(blueprint)

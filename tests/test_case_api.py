@@ -154,3 +154,14 @@ def test_models_answer_what_a_user_may_do(users, ref):
     assert not case.can_dispatch(users["office"])
     cases.sign_case(case.id, users["department"])
     assert case.can_reply(users["department"]) and case.can_request_extension(users["department"])
+
+
+def test_guessing_lookup_codes_is_throttled(api, app, users, ref):
+    case = _case_of(users, ref.dept_a)
+    anonymous = api(ANONYMOUS)
+    limit = app.config["LOOKUP_MAX_MISSES_NUMBER"]
+    for guess in range(limit):
+        code = f"{guess:06d}" if f"{guess:06d}" != case.lookup_code else "999999x"
+        assert anonymous("GET", f"/api/v1/public/cases/{case.number}?code={code}").status_code == 404
+    blocked = anonymous("GET", f"/api/v1/public/cases/{case.number}?code={case.lookup_code}")
+    assert blocked.status_code == 429 and blocked.headers["Retry-After"]

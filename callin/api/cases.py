@@ -104,7 +104,7 @@ def case_reveal(case_id):
 
 @bp.get("/public/cases/<number>")
 def public_case(number):
-    return ok(case_queries.public_case(number, request.args.get("code")))
+    return ok(case_queries.public_case(number, request.args.get("code"), request.remote_addr))
 
 
 @bp.get("/public/board")

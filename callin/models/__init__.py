@@ -4,7 +4,7 @@ from .callers import CALLER_FLAGS, Caller
 from .calls import OUTCOMES, SOURCES, URGENCIES, Call, CallEvent, TelephonyEvent
 from .cases import (CHANNELS, NATURES, RESOLVED, SATISFACTION, VISIT_RESULTS, Case,
                     CaseCitizen, CaseCounter, CaseDepartment, CaseEvent, DeadlineRule, Extension,
-                    Notice, Reveal, ReturnVisit, SupervisionStep)
+                    Notice, PublicLookup, Reveal, ReturnVisit, SupervisionStep)
 from .notes import CANNED_NOTES, RECIPIENTS, Note
 from .reference import Category, Community, Department, Town
 from .shows import Show
@@ -13,7 +13,7 @@ from .users import ROLES, ApiToken, LoginAttempt, User
 __all__ = [
     "CalendarDay", "CHANNELS", "NATURES", "RESOLVED", "SATISFACTION", "VISIT_RESULTS", "Case",
     "CaseCitizen", "CaseCounter", "CaseDepartment", "CaseEvent", "DeadlineRule", "Extension",
-    "Notice", "Reveal", "ReturnVisit", "SupervisionStep",
+    "Notice", "PublicLookup", "Reveal", "ReturnVisit", "SupervisionStep",
     "CALLER_FLAGS", "Caller", "OUTCOMES", "SOURCES", "URGENCIES", "Call", "CallEvent",
     "TelephonyEvent", "CANNED_NOTES", "RECIPIENTS", "Note", "Category", "Community", "Department",
     "Town", "Show", "ROLES", "ApiToken", "LoginAttempt", "User",

@@ -281,3 +281,17 @@ class CaseRules:
 for _name, _rule in vars(CaseRules).items():
     if _name.startswith("can_"):
         setattr(Case, _name, _rule)
+
+
+class PublicLookup(db.Model):
+    """A citizen's tracking lookup, kept so that guessing lookup codes can be throttled."""
+
+    __tablename__ = "public_lookups"
+    __table_args__ = (Index("ix_public_lookups_ip_at", "ip", "at"),
+                      Index("ix_public_lookups_number_at", "number", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    number: Mapped[str] = mapped_column(String(20), default="")
+    found: Mapped[bool] = mapped_column(default=False)
+    at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -1,15 +1,16 @@
 """Reading cases: filtered lists with keyset paging, the trail, reveals, public tracking."""
 import base64
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from .. import phones, policy
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound, Throttled, ValidationError
 from ..extensions import db
-from ..models import NATURES, Case, CaseDepartment, CaseEvent, Reveal
+from ..models import NATURES, Case, CaseDepartment, CaseEvent, PublicLookup, Reveal
 from ..models.base import iso, utcnow
 from ..states import OPEN_CASE_STATES, RUNNING_CASE_STATES, CaseState
 from ..validation import parse_id
@@ -196,10 +197,29 @@ def reveals(user, limit=200):
              "at": iso(r.at)} for r in rows]
 
 
-def public_case(number, code):
+def _check_lookup_rate(ip, number):
+    """Refuse a lookup after too many misses from this address or on this number (429)."""
+    config = current_app.config
+    since = utcnow() - timedelta(seconds=config["LOOKUP_WINDOW_S"])
+    misses = select(func.count()).select_from(PublicLookup).where(
+        PublicLookup.found.is_(False), PublicLookup.at >= since)
+    if (db.session.scalar(misses.where(PublicLookup.ip == ip)) >= config["LOOKUP_MAX_MISSES_IP"]
+            or db.session.scalar(misses.where(PublicLookup.number == number))
+            >= config["LOOKUP_MAX_MISSES_NUMBER"]):
+        raise Throttled(_("Too many lookups that matched nothing. Try again in %(m)s minutes.",
+                          m=max(1, config["LOOKUP_WINDOW_S"] // 60)),
+                        retry_after=config["LOOKUP_WINDOW_S"])
+
+
+def public_case(number, code, ip=""):
     """What a citizen sees with the case number and lookup code; the same 404 for either wrong."""
-    case = db.session.scalars(select(Case).where(Case.number == str(number or ""))).first()
-    if case is None or not code or str(code) != case.lookup_code:
+    number, ip = str(number or "")[:20], str(ip or "")[:64]
+    _check_lookup_rate(ip, number)
+    case = db.session.scalars(select(Case).where(Case.number == number)).first()
+    found = case is not None and bool(code) and str(code) == case.lookup_code
+    db.session.add(PublicLookup(ip=ip, number=number, found=found))
+    db.session.commit()
+    if not found:
         raise NotFound(_("No case matches that number and code."))
     events = db.session.scalars(select(CaseEvent).where(
         CaseEvent.case_id == case.id, CaseEvent.public.is_(True)).order_by(CaseEvent.id)).all()
