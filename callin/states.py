@@ -111,9 +111,21 @@ def state_name(state):
     return str(_STATE_NAMES.get(str(state), str(state)))
 
 
+_CASE_STATE_NAMES = {"rejected": _l("not accepted")}
+
+
+def case_state_name(state):
+    """A case state's name for people (a rejected case is "not accepted", not "screened out")."""
+    return str(_CASE_STATE_NAMES.get(str(state)) or state_name(state))
+
+
 def can_transition(kind, current, target):
     """Whether the table of `kind` allows moving from `current` to `target`."""
     return (current, target) in _TABLES[kind]
+
+
+def _name(kind, state):
+    return case_state_name(state) if kind == "case" else state_name(state)
 
 
 def transition(kind, current, target):
@@ -121,6 +133,6 @@ def transition(kind, current, target):
     if not can_transition(kind, current, target):
         raise IllegalTransition(
             _("This %(kind)s is %(current)s and cannot become %(target)s.",
-              kind=_KIND_NAMES[kind], current=state_name(current),
-              target=state_name(target)))
+              kind=_KIND_NAMES[kind], current=_name(kind, current),
+              target=_name(kind, target)))
     return target

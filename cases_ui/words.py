@@ -1,7 +1,8 @@
 """The case tracker's words in the viewer's language, for templates and the page scripts."""
 from flask_babel import gettext as _
 
-from callin.states import CaseState, state_name
+from callin.states import CaseState
+from callin.states import case_state_name as state_name
 
 __all__ = ["case_words", "state_name", "event_label"]
 
@@ -11,7 +12,7 @@ def case_words():
     return {
         "states": {state.value: state_name(state) for state in CaseState},
         "natures": {"consultation": _("Consultation"), "help": _("Request for help"),
-                    "complaint": _("Complaint"), "report": _("Report"),
+                    "complaint": _("Complaint"), "report": _("Report of wrongdoing"),
                     "suggestion": _("Suggestion")},
         "urgencies": {"normal": _("Normal"), "urgent": _("Urgent")},
         "channels": {"show": _("Live show"), "hotline": _("Hotline"), "sms": _("Text message"),

@@ -4,7 +4,8 @@ import unicodedata
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from callin.states import CaseState, state_name
+from callin.states import CaseState
+from callin.states import case_state_name as state_name
 
 #: The closed loop as a citizen sees it; a case sent back waits with the office again.
 PROGRESS = (CaseState.REGISTERED, CaseState.DISPATCHED, CaseState.IN_PROGRESS,

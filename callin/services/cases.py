@@ -95,8 +95,7 @@ def new_case(channel, fields, actor=None, **extra):
     db.session.flush()
     db.session.add(CaseCitizen(case_id=case.id, name=case.citizen_name,
                                phone=case.citizen_phone))
-    record(case, "registered", actor, _("Registered from %(channel)s.", channel=channel),
-           public=True, to_state=CaseState.REGISTERED)
+    record(case, "registered", actor, public=True, to_state=CaseState.REGISTERED)
     return case
 
 

@@ -1,6 +1,7 @@
 """Return visits (回访): call each citizen back; close the case or reopen it (重办)."""
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import policy
@@ -87,12 +88,16 @@ def _max_attempts():
     return current_app.config.get("RETURN_VISIT_ATTEMPTS", 3)
 
 
+_LABELS = {"reached": _l("reached"), "unreachable": _l("unreachable"), "refused": _l("refused"),
+           "yes": _l("resolved"), "partly": _l("partly resolved"), "no": _l("not resolved"),
+           "satisfied": _l("satisfied"), "basically": _l("basically satisfied"),
+           "unsatisfied": _l("unsatisfied")}
+
+
 def _visit_text(visit):
-    parts = [visit.result]
-    if visit.resolved:
-        parts.append(_("resolved: %(value)s", value=visit.resolved))
-    if visit.satisfaction:
-        parts.append(visit.satisfaction)
+    """The trail line of a visit, in the words of the person recording it."""
+    values = (visit.result, visit.resolved, visit.satisfaction)
+    parts = [str(_LABELS[v]) for v in values if v]
     if visit.comment:
         parts.append(visit.comment)
     return " · ".join(parts)
