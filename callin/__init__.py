@@ -81,6 +81,7 @@ def _register_blueprints(app):
     from case_admin import bp as case_admin_bp
     from cases_ui import bp as cases_ui_bp
     from hosts import bp as hosts_bp
+    from office import bp as office_bp
     from producers import bp as producers_bp
     from tracking import bp as tracking_bp
 
@@ -90,5 +91,5 @@ def _register_blueprints(app):
     from .public import bp as public_bp
 
     for blueprint in (auth_bp, api_bp, admin_bp, public_bp, producers_bp, hosts_bp, cases_ui_bp,
-                      tracking_bp, case_admin_bp):
+                      tracking_bp, case_admin_bp, office_bp):
         app.register_blueprint(blueprint)

@@ -25,7 +25,7 @@ def test_login_page_and_wrong_password(client, users):
 @pytest.mark.parametrize("role,home", [("producer", "/producer/"), ("host", "/studio/host"),
                                        ("department", "/department/"),
                                        ("guest", "/studio/guest"), ("admin", "/admin/"),
-                                       ("office", "/?stay=1")])
+                                       ("office", "/office/"), ("field", "/?stay=1")])
 def test_login_leads_each_role_to_its_screen(client, users, role, home):
     response = client.post("/login", data={"username": role, "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"].endswith(home)

@@ -17,7 +17,9 @@ def list_cases():
 
 @bp.post("/cases")
 def register_case():
-    return ok({"case": _row(cases.register_case(body(), current_user))}, 201)
+    case = cases.register_case(body(), current_user)
+    # the office reads the number and lookup code to the citizen on the phone
+    return ok({"case": {**_row(case), "lookup_code": case.lookup_code}}, 201)
 
 
 @bp.get("/cases/<id:case_id>")

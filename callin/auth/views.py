@@ -9,7 +9,7 @@ from . import bp
 
 HOME_BY_ROLE = {"producer": "producers.console", "host": "hosts.host_screen",
                 "guest": "hosts.guest_screen", "admin": "admin.index",
-                "department": "cases_ui.department"}
+                "department": "cases_ui.department", "office": "office.workbench"}
 
 
 def home_for(user):
