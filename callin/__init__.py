@@ -28,7 +28,7 @@ def create_app(config=None):
 def _init_extensions(app):
     from . import models  # noqa: F401  (every table known before migrate/create_all)
     from .auth.loaders import install as install_loaders
-    from .extensions import babel, csrf, db, login_manager, migrate, socketio
+    from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -9,12 +9,14 @@ from callin.extensions import db, socketio
 from config import TestingConfig
 
 from . import factories
+from .factories import PASSWORD
 
 POSTGRES_URL = os.environ.get("CALLIN_TEST_POSTGRES_URL",
                               "postgresql://postgres@127.0.0.1:5432/test"
                               "?options=-c%20synchronous_commit%3Doff")
 REDIS_URL = os.environ.get("CALLIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = bool(os.environ.get("CI"))
+ANONYMOUS = "anonymous"
 
 
 def need(service, available, why):
@@ -164,3 +166,24 @@ def socket_client(app):
     for sio in clients:
         if sio.is_connected("/live"):
             sio.disconnect("/live")
+
+
+@pytest.fixture
+def api(app, users):
+    """Request helper: api(role)(method, path, json) with that role's bearer token."""
+    tokens = {}
+
+    def for_role(role):
+        client = app.test_client()
+
+        def send(method, path, body=None):
+            headers = {}
+            if role != ANONYMOUS:
+                if role not in tokens:
+                    answer = client.post("/api/v1/auth/token",
+                                         json={"username": role, "password": PASSWORD})
+                    tokens[role] = answer.json["token"]
+                headers["Authorization"] = "Bearer " + tokens[role]
+            return client.open(path, method=method, json=body, headers=headers)
+        return send
+    return for_role

@@ -7,30 +7,9 @@ import pytest
 from callin.extensions import db
 from callin.models import ROLES, Call, Show
 
-from .factories import PASSWORD, card, make_call
+from .factories import PASSWORD, make_call
 
-ANONYMOUS = "anonymous"
-
-
-@pytest.fixture
-def as_role(app, users):
-    """Request helper: as_role(role)(method, path, json) with that role's bearer token."""
-    tokens = {}
-
-    def for_role(role):
-        client = app.test_client()
-
-        def send(method, path, body=None):
-            headers = {}
-            if role != ANONYMOUS:
-                if role not in tokens:
-                    answer = client.post("/api/v1/auth/token",
-                                         json={"username": role, "password": PASSWORD})
-                    tokens[role] = answer.json["token"]
-                headers["Authorization"] = "Bearer " + tokens[role]
-            return client.open(path, method=method, json=body, headers=headers)
-        return send
-    return for_role
+from .conftest import ANONYMOUS
 
 
 def _scene(live_show, users, ref):
@@ -83,13 +62,13 @@ def _ready_ids(show_id):
 
 @pytest.mark.parametrize("method,path,body,allowed,status", MATRIX,
                          ids=[f"{m} {p}" for m, p, *_ in MATRIX])
-def test_role_matrix(as_role, live_show, users, ref, method, path, body, allowed, status):
+def test_role_matrix(api, live_show, users, ref, method, path, body, allowed, status):
     """Every role and an anonymous caller against each endpoint: 401, 403 or success."""
     ids = _scene(live_show, users, ref)
     for role in ROLES + (ANONYMOUS,):
         if role in allowed:
             continue
-        response = as_role(role)(method, _fill(path, ids), _fill(body, ids))
+        response = api(role)(method, _fill(path, ids), _fill(body, ids))
         expected = 401 if role == ANONYMOUS else 403
         assert response.status_code == expected, (role, response.json)
         assert response.json["error"]["message"]
@@ -104,7 +83,7 @@ def test_role_matrix(as_role, live_show, users, ref, method, path, body, allowed
             from callin.services.calls import end_call
             for call in db.session.scalars(select_on_air(live_show.id)):
                 end_call(call.id, users["host"])
-        response = as_role(role)(method, _fill(path, ids), payload)
+        response = api(role)(method, _fill(path, ids), payload)
         assert response.status_code == status, (role, response.json)
 
 
@@ -117,10 +96,10 @@ PHONE_DIGITS = re.compile(r"1[3-9]\d{9}|0536\d{7}|\d{3} \d{4} \d{4}")
 
 
 @pytest.mark.parametrize("role", ROLES + (ANONYMOUS,))
-def test_queue_is_filtered_for_the_asking_role(as_role, live_show, users, ref, role):
+def test_queue_is_filtered_for_the_asking_role(api, live_show, users, ref, role):
     ids = _scene(live_show, users, ref)
     on_air = make_call(live_show, users, ref, state="on_air", phone="13853699999")
-    response = as_role(role)("GET", f"/api/v1/shows/{ids['show']}/queue")
+    response = api(role)("GET", f"/api/v1/shows/{ids['show']}/queue")
     assert response.status_code == 200
     body = response.json
     assert set(body) >= {"show_id", "version", "state", "calls"}
@@ -142,45 +121,45 @@ def test_queue_is_filtered_for_the_asking_role(as_role, live_show, users, ref, r
         assert body["notes"] == []
 
 
-def test_guest_of_another_department_sees_only_the_public_view(as_role, live_show, users, ref):
+def test_guest_of_another_department_sees_only_the_public_view(api, live_show, users, ref):
     users["guest"].department_id = ref.dept_b.id
     db.session.commit()
     make_call(live_show, users, ref, state="ready")
-    body = as_role("guest")("GET", f"/api/v1/shows/{live_show.id}/queue").json
+    body = api("guest")("GET", f"/api/v1/shows/{live_show.id}/queue").json
     assert body["calls"] == []
 
 
-def test_guest_sees_masked_names_and_history(as_role, live_show, users, ref):
+def test_guest_sees_masked_names_and_history(api, live_show, users, ref):
     make_call(live_show, users, ref, state="ready", name="王建国")
-    body = as_role("guest")("GET", f"/api/v1/shows/{live_show.id}/queue").json
+    body = api("guest")("GET", f"/api/v1/shows/{live_show.id}/queue").json
     assert body["calls"][0]["name"] == "王**"
 
 
-def test_unknown_ids_are_404(as_role, live_show):
-    producer = as_role("producer")
+def test_unknown_ids_are_404(api, live_show):
+    producer = api("producer")
     assert producer("GET", "/api/v1/shows/999/queue").status_code == 404
     assert producer("PATCH", "/api/v1/calls/999", {"topic": "x"}).status_code == 404
     assert producer("POST", "/api/v1/calls/999/answer").status_code == 404
-    assert as_role("host")("POST", "/api/v1/shows/999/next").status_code == 404
+    assert api("host")("POST", "/api/v1/shows/999/next").status_code == 404
 
 
-def test_illegal_transition_is_409_with_a_message(as_role, live_show, users, ref):
+def test_illegal_transition_is_409_with_a_message(api, live_show, users, ref):
     ids = _scene(live_show, users, ref)
-    response = as_role("producer")("POST", f"/api/v1/calls/{ids['done']}/answer")
+    response = api("producer")("POST", f"/api/v1/calls/{ids['done']}/answer")
     assert response.status_code == 409
     assert response.json["error"]["code"] == "illegal_transition"
     assert response.json["error"]["message"]
 
 
-def test_validation_is_400_with_fields(as_role, live_show, users, ref):
+def test_validation_is_400_with_fields(api, live_show, users, ref):
     ids = _scene(live_show, users, ref)
-    response = as_role("producer")("PATCH", f"/api/v1/calls/{ids['screening']}",
+    response = api("producer")("PATCH", f"/api/v1/calls/{ids['screening']}",
                                    {"urgency": "extreme", "town_id": "abc"})
     assert response.status_code == 400
     assert set(response.json["error"]["fields"]) == {"urgency", "town_id"}
 
 
-def test_non_json_body_is_400(app, as_role, live_show, users, ref):
+def test_non_json_body_is_400(app, api, live_show, users, ref):
     ids = _scene(live_show, users, ref)
     client = app.test_client()
     token = client.post("/api/v1/auth/token",
@@ -190,9 +169,9 @@ def test_non_json_body_is_400(app, as_role, live_show, users, ref):
     assert response.status_code == 400 and "JSON" in response.json["error"]["message"]
 
 
-def test_stale_card_edit_via_api_is_409(as_role, live_show, users, ref):
+def test_stale_card_edit_via_api_is_409(api, live_show, users, ref):
     ids = _scene(live_show, users, ref)
-    producer = as_role("producer")
+    producer = api("producer")
     seen = db.session.get(Call, ids["screening"]).version
     assert producer("PATCH", f"/api/v1/calls/{ids['screening']}",
                     {"topic": "甲", "version": seen}).status_code == 200
@@ -202,13 +181,13 @@ def test_stale_card_edit_via_api_is_409(as_role, live_show, users, ref):
     assert db.session.get(Call, ids["screening"]).topic == "甲"
 
 
-def test_shows_filter_by_state(as_role, live_show, users, ref):
+def test_shows_filter_by_state(api, live_show, users, ref):
     from .factories import make_show
     make_show(users["producer"], ref.dept_b, title="下周节目")
-    body = as_role("office")("GET", "/api/v1/shows?state=live").json
+    body = api("office")("GET", "/api/v1/shows?state=live").json
     assert [s["id"] for s in body["shows"]] == [live_show.id]
     assert set(body["shows"][0]) >= {"id", "title", "state", "department", "starts_at"}
-    assert as_role("office")("GET", "/api/v1/shows?state=paused").status_code == 400
+    assert api("office")("GET", "/api/v1/shows?state=paused").status_code == 400
 
 
 def test_token_wrong_password_is_401_then_throttled(client, users):
@@ -259,8 +238,8 @@ def test_openapi_documents_the_stable_interfaces(client):
         assert path in spec["paths"]
 
 
-def test_show_lifecycle_through_the_api(as_role, users, ref):
-    producer = as_role("producer")
+def test_show_lifecycle_through_the_api(api, users, ref):
+    producer = api("producer")
     created = producer("POST", "/api/v1/shows", {"title": "行风在线", "department_id": ref.dept_a.id,
                                                  "starts_at": "2026-12-03T09:00"})
     show_id = created.json["show"]["id"]
@@ -270,19 +249,19 @@ def test_show_lifecycle_through_the_api(as_role, users, ref):
     assert db.session.get(Show, show_id).starts_at.hour == 1  # 09:00 Shanghai is 01:00 UTC
 
 
-def test_report_counts(as_role, live_show, users, ref):
+def test_report_counts(api, live_show, users, ref):
     _scene(live_show, users, ref)
     make_call(live_show, users, ref, state="rejected")
-    report = as_role("producer")("GET", f"/api/v1/shows/{live_show.id}/report").json
+    report = api("producer")("GET", f"/api/v1/shows/{live_show.id}/report").json
     assert report["received"] == 4 and report["aired"] == 1 and report["screened_out"] == 1
     assert report["topics"] == [{"category": "供暖", "calls": 1}]
 
 
 @pytest.mark.parametrize("path", ["/api/v1/shows/99999999999999999999/queue",
                                   "/api/v1/calls/99999999999999999999/answer"])
-def test_ids_too_long_for_the_database_are_404(as_role, live_show, path):
+def test_ids_too_long_for_the_database_are_404(api, live_show, path):
     method = "GET" if path.endswith("queue") else "POST"
-    response = as_role("producer")(method, path, None if method == "GET" else {})
+    response = api("producer")(method, path, None if method == "GET" else {})
     assert response.status_code == 404 and response.json["error"]["message"]
 
 
@@ -291,29 +270,29 @@ def test_ids_too_long_for_the_database_are_404(as_role, live_show, path):
     ({"category_id": 2**40}, "category_id"),
     ({"topic": "ok", "version": "abc"}, "version"),
 ])
-def test_card_ids_and_versions_that_cannot_be_are_400(as_role, live_show, users, ref, body, field):
+def test_card_ids_and_versions_that_cannot_be_are_400(api, live_show, users, ref, body, field):
     ids = _scene(live_show, users, ref)
-    response = as_role("producer")("PATCH", f"/api/v1/calls/{ids['screening']}", body)
+    response = api("producer")("PATCH", f"/api/v1/calls/{ids['screening']}", body)
     assert response.status_code == 400 and field in response.json["error"]["fields"]
 
 
-def test_text_with_nul_characters_is_400(as_role, live_show, users, ref):
+def test_text_with_nul_characters_is_400(api, live_show, users, ref):
     ids = _scene(live_show, users, ref)
-    response = as_role("producer")("PATCH", f"/api/v1/calls/{ids['screening']}",
+    response = api("producer")("PATCH", f"/api/v1/calls/{ids['screening']}",
                                    {"topic": "bad\x00text"})
     assert response.status_code == 400 and "NUL" in response.json["error"]["message"]
 
 
 @pytest.mark.parametrize("order", [["abc"], [2**40], [True]])
-def test_queue_order_with_impossible_ids_is_409(as_role, live_show, users, ref, order):
+def test_queue_order_with_impossible_ids_is_409(api, live_show, users, ref, order):
     _scene(live_show, users, ref)
-    response = as_role("producer")("PUT", f"/api/v1/shows/{live_show.id}/queue",
+    response = api("producer")("PUT", f"/api/v1/shows/{live_show.id}/queue",
                                    {"call_ids": order})
     assert response.status_code == 409 and response.json["error"]["code"] == "stale_queue"
 
 
-def test_blank_title_is_refused(as_role, live_show):
-    producer = as_role("producer")
+def test_blank_title_is_refused(api, live_show):
+    producer = api("producer")
     created = producer("POST", "/api/v1/shows", {"title": "   ", "starts_at": "2026-12-03T09:00"})
     assert created.status_code == 400 and "title" in created.json["error"]["fields"]
     edited = producer("PATCH", f"/api/v1/shows/{live_show.id}", {"title": ""})

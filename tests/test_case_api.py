@@ -5,28 +5,9 @@ from callin.models import ROLES
 from callin.services import cases
 from callin.services.users import issue_token
 
-from .factories import PASSWORD
-
-ANONYMOUS = "anonymous"
 
 
-@pytest.fixture
-def api(app, users):
-    tokens = {}
-
-    def for_role(role):
-        client = app.test_client()
-
-        def send(method, path, body=None):
-            headers = {}
-            if role != ANONYMOUS:
-                if role not in tokens:
-                    tokens[role] = client.post("/api/v1/auth/token", json={
-                        "username": role, "password": PASSWORD}).json["token"]
-                headers["Authorization"] = "Bearer " + tokens[role]
-            return client.open(path, method=method, json=body, headers=headers)
-        return send
-    return for_role
+from .conftest import ANONYMOUS
 
 
 def _case_of(users, department, title="路灯不亮"):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Call, Case, Department
+from ..models import Call, Department
 from ..states import AIRED_CALL_STATES, CaseState
 from . import deadlines
 from .cases import dispatch, move, new_case
