@@ -5,8 +5,6 @@ from callin.models import ROLES
 from callin.services import cases
 from callin.services.users import issue_token
 
-
-
 from .conftest import ANONYMOUS
 
 
