@@ -14,6 +14,7 @@ SECTIONS = (
     ("review", "state=replied"),
     ("overdue", "overdue=1"),
     ("visits", "state=awaiting_visit"),
+    ("extensions", "extension=pending"),
 )
 
 

@@ -188,3 +188,13 @@ def test_public_board_is_anonymous(users, ref):
     board = case_queries.public_board()
     assert board and "王建国" not in str(board) and "13853600001" not in str(board)
     assert set(board[0]) == {"title", "town", "department", "reply_public", "closed_at"}
+
+
+def test_list_of_cases_with_a_pending_extension(users, ref):
+    asking = cases.register_case({"title": "要延期的"}, users["office"])
+    cases.dispatch_case(asking.id, ref.dept_a.id, [], users["office"])
+    quiet = cases.register_case({"title": "不延期的"}, users["office"])
+    cases.dispatch_case(quiet.id, ref.dept_a.id, [], users["office"])
+    extensions.request_extension(asking.id, 2, "等待材料", users["department"])
+    listed = case_queries.list_cases({"extension": "pending"}, users["office"])["cases"]
+    assert [c["id"] for c in listed] == [asking.id]

@@ -242,3 +242,15 @@ def test_department_portal_pages_with_a_cursor(login_as, users, ref):
     assert first["next_cursor"]
     rest = _page(client, "/department/?cursor=" + first["next_cursor"])[1]
     assert numbers[0] in rest and numbers[1] not in rest and numbers[2] not in rest
+
+
+def test_a_pending_extension_is_decided_on_the_case_page(login_as, users, ref):
+    from callin.services import extensions
+    case = cases.register_case({"title": "路灯不亮"}, users["office"])
+    cases.dispatch_case(case.id, ref.dept_a.id, [], users["office"])
+    request = extensions.request_extension(case.id, 3, "需要协调供电公司", users["department"])
+    office_page = login_as("office").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "需要协调供电公司" in office_page
+    assert f'data-url="/extensions/{request.id}/decision"' in office_page
+    department_page = login_as("department").get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "需要协调供电公司" in department_page and "action-decide" not in department_page

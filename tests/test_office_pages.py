@@ -6,6 +6,8 @@ from html import unescape
 
 import pytest
 
+from callin.services.extensions import request_extension
+
 from callin.extensions import db
 from callin.models import ROLES
 from callin.models.base import utcnow
@@ -41,12 +43,14 @@ def _one_case_per_step(users, ref):
     send_back(returned.id, "不属于本单位职责", users["department"])
     awaiting = _replied(users, ref, "等待回访的工单")
     review_reply(awaiting.id, True, "", users["office"])
+    asking = _dispatched(users, ref, "申请延期的工单")
+    request_extension(asking.id, 2, "等待材料", users["department"])
     overdue = _dispatched(users, ref, "超期的工单")
     overdue.reply_due_at = utcnow() - timedelta(days=2)
     db.session.commit()
     return {"triage": _case(users, ref, "新登记的工单"), "returned": returned,
             "review": _replied(users, ref, "待审核的答复"), "overdue": overdue,
-            "visits": awaiting}
+            "visits": awaiting, "extensions": asking}
 
 
 def _sections(html):

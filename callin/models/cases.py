@@ -274,6 +274,9 @@ class CaseRules:
         return _is(user, "admin", "office", "department") and self.state not in (
             CaseState.MERGED, CaseState.REJECTED)
 
+    def can_decide_extension(self, user):
+        return _is(user, "admin", "office")
+
     def can_reveal(self, user):
         return _is(user, "department", "field", "station")
 

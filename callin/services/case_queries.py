@@ -10,7 +10,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from .. import phones, policy
 from ..errors import NotFound, Throttled, ValidationError
 from ..extensions import db
-from ..models import NATURES, Case, CaseDepartment, CaseEvent, PublicLookup, Reveal
+from ..models import (NATURES, Case, CaseDepartment, CaseEvent, Extension, PublicLookup,
+                      Reveal)
 from ..models.base import iso, utcnow
 from ..states import OPEN_CASE_STATES, RUNNING_CASE_STATES, CaseState
 from ..validation import parse_id
@@ -18,7 +19,7 @@ from .cases import get_case
 
 PAGE_SIZE = 50
 FILTERS = ("number", "phone", "department_id", "state", "nature", "category_id", "town_id",
-           "overdue", "since", "until", "text", "cursor", "limit")
+           "overdue", "extension", "since", "until", "text", "cursor", "limit")
 
 
 def _cursor(value, errors):
@@ -80,6 +81,10 @@ def _conditions(args, errors):
         if args["nature"] not in NATURES:
             errors["nature"] = _("consultation, help, complaint, report or suggestion")
         where.append(Case.nature == args["nature"])
+    if args.get("extension"):
+        if args["extension"] != "pending":
+            errors["extension"] = _("pending")
+        where.append(exists().where(Extension.case_id == Case.id, Extension.state == "pending"))
     if args.get("overdue") in ("1", "true", "yes"):
         where.append(and_(Case.state.in_(RUNNING_CASE_STATES), Case.reply_due_at < utcnow()))
     for name, op in (("since", "ge"), ("until", "lt")):
@@ -175,6 +180,11 @@ def detail(case_id, user):
             "reopened_count": case.reopened_count, "returned_count": case.returned_count,
             "departments": [{"id": d.department_id, "name": d.department.name, "role": d.role}
                             for d in case.departments],
+            "extensions": [{"id": x.id, "days": x.days, "reason": x.reason, "state": x.state,
+                            "requested_at": iso(x.requested_at),
+                            "decision_note": x.decision_note}
+                           for x in db.session.scalars(select(Extension).where(
+                               Extension.case_id == case.id).order_by(Extension.id))],
             "events": [{"kind": e.kind, "actor": e.actor_label, "text": e.text,
                         "public": e.public, "from_state": e.from_state,
                         "to_state": e.to_state, "at": iso(e.at)} for e in events]}

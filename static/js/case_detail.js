@@ -68,6 +68,7 @@
       return body;
     },
     reject: (d) => ({reason: d.reason}),
+    decide: (d, submitter) => ({approve: submitter && submitter.value === "true", note: d.note}),
   };
 
   // ---- showing the server's answer ----
@@ -114,7 +115,7 @@
     const buttons = form.querySelectorAll("button");
     buttons.forEach((b) => { b.disabled = true; });
     try {
-      await CallinApi.post("/cases/" + caseId + "/" + form.dataset.path, body);
+      await CallinApi.post(form.dataset.url || "/cases/" + caseId + "/" + form.dataset.path, body);
       reloadWith(S.done[form.dataset.action] || S.saved, "success");
     } catch (error) {
       buttons.forEach((b) => { b.disabled = false; });
