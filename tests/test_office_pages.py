@@ -6,13 +6,12 @@ from html import unescape
 
 import pytest
 
-from callin.services.extensions import request_extension
-
 from callin.extensions import db
 from callin.models import ROLES
 from callin.models.base import utcnow
 from callin.services.cases import (dispatch_case, register_case, reply_case, review_reply,
                                    send_back, sign_case)
+from callin.services.extensions import request_extension
 
 OFFICE_PAGES = ("/office/", "/office/hotline")
 OFFICE_ROLES = ("office", "admin")
