@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from .. import phones, policy
 from ..errors import NotFound, Throttled, ValidationError
@@ -114,6 +115,11 @@ def _visible(user):
     return Case.id.is_(None)
 
 
+# A page is one statement, not one per row for its department, town and category.
+_ROW_LOADS = (joinedload(Case.lead_department), joinedload(Case.town),
+              joinedload(Case.category))
+
+
 def list_cases(args, user):
     """One page of cases, newest first, with the cursor of the next page (no OFFSET scans)."""
     policy.require(user, "case_read")
@@ -135,7 +141,7 @@ def list_cases(args, user):
     visible = _visible(user)
     if visible is not None:
         where.append(visible)
-    rows = db.session.scalars(select(Case).where(*where)
+    rows = db.session.scalars(select(Case).options(*_ROW_LOADS).where(*where)
                               .order_by(Case.registered_at.desc(), Case.id.desc())
                               .limit(limit + 1)).all()
     page = rows[:limit]
