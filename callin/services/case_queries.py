@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from .. import phones, policy
@@ -134,8 +134,8 @@ def list_cases(args, user):
     position = _cursor(args["cursor"], errors) if args.get("cursor") else None
     if position:
         at, case_id = position
-        where.append(or_(Case.registered_at < at,
-                         and_(Case.registered_at == at, Case.id < case_id)))
+        # a row-value comparison lets the (registered_at, id) index start right at the cursor
+        where.append(tuple_(Case.registered_at, Case.id) < tuple_(at, case_id))
     if errors:
         raise ValidationError(_("Some filters need correcting."), errors)
     visible = _visible(user)
