@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select, tuple_
+from sqlalchemy import and_, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from .. import phones, policy
@@ -13,7 +13,7 @@ from ..errors import NotFound, Throttled, ValidationError
 from ..extensions import db
 from ..models import (NATURES, Case, CaseDepartment, CaseEvent, Extension, PublicLookup,
                       Reveal)
-from ..models.base import iso, utcnow
+from ..models.base import UTCDateTime, iso, utcnow
 from ..states import OPEN_CASE_STATES, RUNNING_CASE_STATES, CaseState
 from ..validation import parse_id
 from .cases import get_case
@@ -135,7 +135,9 @@ def list_cases(args, user):
     if position:
         at, case_id = position
         # a row-value comparison lets the (registered_at, id) index start right at the cursor
-        where.append(tuple_(Case.registered_at, Case.id) < tuple_(at, case_id))
+        # the cursor time is bound as our UTC type, so the database's session zone cannot shift it
+        where.append(tuple_(Case.registered_at, Case.id)
+                     < tuple_(literal(at, UTCDateTime()), literal(case_id)))
     if errors:
         raise ValidationError(_("Some filters need correcting."), errors)
     visible = _visible(user)
