@@ -53,6 +53,19 @@ class Config:
     DEFAULT_AIRTIME_S = int(os.environ.get("DEFAULT_AIRTIME_S", "240"))
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Outbound SMS: "console" logs each message; "http" posts it to SMS_GATEWAY_URL.
+    SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+    SMS_GATEWAY_TIMEOUT_S = float(os.environ.get("SMS_GATEWAY_TIMEOUT_S", "5"))
+    SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "8"))
+    # Photos from the web form and the stations, stored re-encoded under the instance folder.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Rate limits (Flask-Limiter): in memory by default; a redis:// URI in production.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "5 per 10 minutes;20 per day")
 
 
 class TestingConfig(Config):
@@ -65,6 +78,7 @@ class TestingConfig(Config):
     SMS_SECRET = "test-sms-secret"
     DEMO_PASSWORD = "test-password"
     WTF_CSRF_ENABLED = False
+    SMS_BACKEND = "memory"
     # Fast hashing keeps the suite quick; production keeps the scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

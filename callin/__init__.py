@@ -28,7 +28,7 @@ def create_app(config=None):
 def _init_extensions(app):
     from . import models  # noqa: F401  (every table known before migrate/create_all)
     from .auth.loaders import install as install_loaders
-    from .extensions import babel, csrf, db, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale, select_timezone
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -38,6 +38,7 @@ def _init_extensions(app):
     login_manager.init_app(app)
     install_loaders(login_manager)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     bind_socketio(app)
 
@@ -80,9 +81,11 @@ def _sqlite_pragmas(dbapi_connection, _record):
 def _register_blueprints(app):
     from case_admin import bp as case_admin_bp
     from cases_ui import bp as cases_ui_bp
+    from complaints import bp as complaints_bp
     from hosts import bp as hosts_bp
     from office import bp as office_bp
     from producers import bp as producers_bp
+    from stations import bp as stations_bp
     from tracking import bp as tracking_bp
 
     from .admin import bp as admin_bp
@@ -91,5 +94,5 @@ def _register_blueprints(app):
     from .public import bp as public_bp
 
     for blueprint in (auth_bp, api_bp, admin_bp, public_bp, producers_bp, hosts_bp, cases_ui_bp,
-                      tracking_bp, case_admin_bp, office_bp):
+                      tracking_bp, case_admin_bp, office_bp, complaints_bp, stations_bp):
         app.register_blueprint(blueprint)

@@ -48,4 +48,5 @@ def ok(payload, status=200):
     return jsonify(payload), status
 
 
-from . import auth, calls, cases, openapi, reference, shows, telephony  # noqa: E402,F401
+from . import (auth, calls, cases, inbox, intake, openapi, reference, shows, sms,  # noqa: E402,F401
+               telephony)

@@ -5,6 +5,8 @@ from .calls import OUTCOMES, SOURCES, URGENCIES, Call, CallEvent, TelephonyEvent
 from .cases import (CHANNELS, NATURES, RESOLVED, SATISFACTION, VISIT_RESULTS, Case,
                     CaseCitizen, CaseCounter, CaseDepartment, CaseEvent, DeadlineRule, Extension,
                     Notice, PublicLookup, Reveal, ReturnVisit, SupervisionStep)
+from .intake import (MESSAGE_CHANNELS, MESSAGE_STATES, OUTBOX_STATES, CaseAttachment,
+                     InboundMessage, OutboundSms, Station)
 from .notes import CANNED_NOTES, RECIPIENTS, Note
 from .reference import Category, Community, Department, Town
 from .shows import Show
@@ -16,5 +18,6 @@ __all__ = [
     "Notice", "PublicLookup", "Reveal", "ReturnVisit", "SupervisionStep",
     "CALLER_FLAGS", "Caller", "OUTCOMES", "SOURCES", "URGENCIES", "Call", "CallEvent",
     "TelephonyEvent", "CANNED_NOTES", "RECIPIENTS", "Note", "Category", "Community", "Department",
-    "Town", "Show", "ROLES", "ApiToken", "LoginAttempt", "User",
+    "Town", "Show", "MESSAGE_CHANNELS", "MESSAGE_STATES", "OUTBOX_STATES", "CaseAttachment",
+    "InboundMessage", "OutboundSms", "Station", "ROLES", "ApiToken", "LoginAttempt", "User",
 ]

@@ -8,7 +8,8 @@ from .base import UTCDateTime, utcnow
 
 OUTCOMES = ("answered", "commitment", "field_visit", "no_issue")
 URGENCIES = ("normal", "urgent")
-SOURCES = ("phone", "manual")
+#: "sms" and "web" calls are texts read out on air (see models/intake.py).
+SOURCES = ("phone", "manual", "sms", "web")
 
 
 class Call(db.Model):

@@ -22,6 +22,7 @@ class Case(db.Model):
         Index("ix_cases_state_due", "state", "reply_due_at"),
         Index("ix_cases_phone", "citizen_phone"),
         Index("ix_cases_lead", "lead_department_id", "registered_at", "id"),
+        Index("ix_cases_station", "station_id", "registered_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +68,8 @@ class Case(db.Model):
     returned_count: Mapped[int] = mapped_column(default=0)
     extension_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The liaison station that filed the case for a resident (channel "station").
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
 
     lead_department = relationship("Department", foreign_keys=[lead_department_id])
     town = relationship("Town")

@@ -20,10 +20,13 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    #: For station users: the liaison station they work for.
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
     department = relationship("Department")
+    station = relationship("Station")
 
     @property
     def is_active(self):
