@@ -89,7 +89,7 @@ CASE_COLUMNS = (
     "replied_at", "closed_at", "sign_due_at", "reply_due_at", "signed_on_time",
     "replied_on_time", "reply_internal", "reply_public", "resolved", "reopened_count",
     "returned_count", "extension_count")
-DEPARTMENT_COLUMNS = ("id", "case_id", "department_id", "role")
+DEPARTMENT_COLUMNS = ("id", "case_id", "department_id", "role", "registered_at")
 CITIZEN_COLUMNS = ("id", "case_id", "from_case_id", "name", "phone", "visited")
 EVENT_COLUMNS = ("id", "case_id", "actor_label", "kind", "from_state", "to_state",
                  "department_id", "text", "public", "at")
@@ -367,7 +367,8 @@ class CaseFactory:
         department_rows = []
         for department_id, role in departments:
             self.department_row += 1
-            department_rows.append((self.department_row, case_id, department_id, role))
+            department_rows.append((self.department_row, case_id, department_id, role,
+                                    stamp(registered)))
         citizen_rows = []
         for owner, origin, cname, cphone, visited in [
                 (case_id, None, name, phone, c["state"] == "closed")] + extra_citizens:

@@ -42,7 +42,8 @@ def sees_case(user, case):
     if user.role == "field":
         return case.needs_field_visit
     if user.role == "station":
-        return case.created_by_id == user.id
+        # A station follows every case it filed, whoever at the station filed it.
+        return user.station_id is not None and case.station_id == user.station_id
     return False
 
 

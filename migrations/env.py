@@ -101,6 +101,8 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    from callin.models.base import include_in_schema_compare
+    conf_args.setdefault("include_object", include_in_schema_compare)
 
     connectable = get_engine()
 

@@ -13,9 +13,12 @@ def _compare_with_models(url):
     from alembic.migration import MigrationContext
 
     from callin.extensions import db
+    from callin.models.base import include_in_schema_compare
     engine = create_engine(url)
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include_in_schema_compare})
+        diff = compare_metadata(context, db.metadata)
     engine.dispose()
     return diff
 

@@ -65,3 +65,11 @@ def test_every_case_move(plain_app, current, target):
     else:
         with pytest.raises(IllegalTransition):
             transition("case", current, target)
+
+
+def test_the_open_states_sql_of_the_partial_index_names_exactly_the_open_states():
+    import re
+
+    from callin.models.cases import OPEN_STATES_SQL
+    from callin.states import OPEN_CASE_STATES
+    assert re.findall(r"'(\w+)'", OPEN_STATES_SQL) == [str(s) for s in OPEN_CASE_STATES]

@@ -32,3 +32,13 @@ class UTCDateTime(TypeDecorator):
 def iso(value):
     """ISO-8601 text of an aware datetime, or None."""
     return value.isoformat() if value else None
+
+
+#: Indexes that a migration makes on PostgreSQL only and the models do not declare (trigram
+#: indexes for text search need the pg_trgm extension); schema comparisons leave them alone.
+DATABASE_ONLY_INDEXES = frozenset({"ix_cases_title_trgm", "ix_cases_description_trgm"})
+
+
+def include_in_schema_compare(obj, name, type_, reflected, compare_to):
+    """Alembic's include_object hook: skip the database-only indexes."""
+    return not (type_ == "index" and name in DATABASE_ONLY_INDEXES)

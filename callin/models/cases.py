@@ -1,5 +1,5 @@
 """Cases (工单): one tracked problem, its departments, trail, return visits and extensions."""
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -8,6 +8,10 @@ from .base import UTCDateTime, utcnow
 
 NATURES = ("consultation", "help", "complaint", "report", "suggestion")
 CHANNELS = ("show", "hotline", "sms", "web", "station")
+#: The open states written out as SQL, for the partial index of open cases and the queries that
+#: use it (SQLite uses a partial index only when the query repeats its condition word for word).
+OPEN_STATES_SQL = ("state IN ('registered', 'dispatched', 'returned', 'in_progress', "
+                   "'replied', 'awaiting_visit')")
 RESOLVED = ("yes", "partly", "no")
 SATISFACTION = ("satisfied", "basically", "unsatisfied")
 VISIT_RESULTS = ("reached", "unreachable", "refused")
@@ -23,6 +27,9 @@ class Case(db.Model):
         Index("ix_cases_phone", "citizen_phone"),
         Index("ix_cases_lead", "lead_department_id", "registered_at", "id"),
         Index("ix_cases_station", "station_id", "registered_at", "id"),
+        # Open cases, newest first: the office's "open" and "overdue" lists.
+        Index("ix_cases_open_registered", "registered_at", "id",
+              sqlite_where=text(OPEN_STATES_SQL), postgresql_where=text(OPEN_STATES_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,12 +91,17 @@ class CaseDepartment(db.Model):
 
     __tablename__ = "case_departments"
     __table_args__ = (UniqueConstraint("case_id", "department_id"),
-                      Index("ix_case_departments_department", "department_id", "case_id"))
+                      # A department's list pages through this index alone, newest first.
+                      Index("ix_case_departments_department_registered", "department_id",
+                            "registered_at", "case_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
     role: Mapped[str] = mapped_column(String(10), default="lead")
+    #: A copy of the case's registered_at (which never changes), so that a department's cases
+    #: can be listed newest first from this table's index.
+    registered_at = mapped_column(UTCDateTime, nullable=False)
 
     case = relationship("Case", back_populates="departments")
     department = relationship("Department")

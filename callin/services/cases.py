@@ -143,9 +143,11 @@ def dispatch(case, lead, co, actor, cal=None):
         case.reply_due_at = deadlines.reply_due(case, now, cal)
     case.departments.clear()
     db.session.flush()
-    case.departments.append(CaseDepartment(department_id=lead.id, role="lead"))
+    case.departments.append(CaseDepartment(department_id=lead.id, role="lead",
+                                          registered_at=case.registered_at))
     for department in {d.id: d for d in co}.values():
-        case.departments.append(CaseDepartment(department_id=department.id, role="co"))
+        case.departments.append(CaseDepartment(department_id=department.id, role="co",
+                                              registered_at=case.registered_at))
 
 
 def _own_department(case, actor):
