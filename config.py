@@ -59,13 +59,22 @@ class Config:
     SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
     SMS_GATEWAY_TIMEOUT_S = float(os.environ.get("SMS_GATEWAY_TIMEOUT_S", "5"))
     SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "8"))
+    # Where citizens reach the public pages (the SMS auto-reply names PUBLIC_BASE_URL/track).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Photos from the web form and the stations, stored re-encoded under the instance folder.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Rate limits (Flask-Limiter): in memory by default; a redis:// URI in production.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # How many reverse proxies (nginx...) stand in front: their X-Forwarded-* headers are trusted
+    # so that rate limits count each citizen's address, not the proxy's. 0 = none (trust nothing).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "5 per 10 minutes;20 per day")
+    # Largest request body: the complaint form's 5 photos of 5 MB each plus its text (413 above).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(26 * 1024 * 1024)))
+    # Messages to the studio from the public /onair page, per address.
+    ONAIR_MESSAGE_RATE_LIMIT = os.environ.get("ONAIR_MESSAGE_RATE_LIMIT", "3 per minute;20 per hour")
 
 
 class TestingConfig(Config):

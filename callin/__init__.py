@@ -16,6 +16,10 @@ def create_app(config=None):
     from .web import IdConverter
     app.url_map.converters["id"] = IdConverter  # before any route uses <id:...>
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
     from . import cli, errorpages, web
@@ -75,6 +79,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL still survives a killed process; only a power cut can lose the
+        # last commits. FULL would sync the disk on every commit and stall the eventlet server.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

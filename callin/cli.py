@@ -11,6 +11,8 @@ def register(app):
     """Attach the commands to the app's CLI."""
     for command in (create_user, seed_demo, bootstrap, simulate_calls, sweep):
         app.cli.add_command(command)
+    from . import cli_imports
+    cli_imports.register(app)
 
 
 @click.command("create-user")
@@ -19,23 +21,34 @@ def register(app):
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="", help="Name shown on screens.")
 @click.option("--department", "department_code", default=None, help="Department code (guest and department roles).")
+@click.option("--station", "station_code", default=None,
+              help="Liaison station code (required for the station role).")
 @with_appcontext
-def create_user(username, role, password, display_name, department_code):
+def create_user(username, role, password, display_name, department_code, station_code):
     """Create a user."""
     from sqlalchemy import select
 
     from .models import Department
+    from .services.stations import station_by_code
     from .services.users import create_user as create
 
-    department_id = None
+    department_id = station_id = None
     if department_code:
         department = db.session.scalars(select(Department).where(
             Department.code == department_code)).first()
         if department is None:
             raise click.ClickException(f"no department with code {department_code}")
         department_id = department.id
+    if station_code:
+        station = station_by_code(station_code)
+        if station is None:
+            raise click.ClickException(f"no station with code {station_code}")
+        station_id = station.id
+    elif role == "station":
+        raise click.ClickException("a station user needs --station CODE (see import-stations)")
     try:
-        user = create(username, password, role, display_name, department_id)
+        user = create(username, password, role, display_name, department_id,
+                      station_id=station_id)
     except DomainError as error:
         raise click.ClickException(f"{error.message} {error.fields}") from None
     click.echo(f"created {user.username} ({user.role})")
@@ -95,8 +108,15 @@ def simulate_calls(show_id, count, rate, hangups, url):
 @click.command("sweep")
 @with_appcontext
 def sweep():
-    """Send due reminders, supervision notices and listings (idempotent; run it from cron)."""
+    """Send due reminders, supervision notices, listings and SMS (idempotent; run it from cron)."""
+    from .services.outbox import deliver_due
     from .services.supervision import sweep as run_sweep
 
     sent = run_sweep()
     click.echo(", ".join(f"{kind}: {count}" for kind, count in sent.items()) or "nothing due")
+    texts = deliver_due(limit=1000)
+    click.echo(f"SMS sent: {texts['sent']}, to retry: {texts['retry']}, "
+               f"failed: {texts['failed']}")
+    from .services.maintenance import optimize_database
+    if optimize_database():
+        click.echo("SQLite statistics refreshed (PRAGMA optimize)")

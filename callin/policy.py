@@ -47,6 +47,12 @@ def sees_case(user, case):
     return False
 
 
+def sees_internal_notes(user):
+    """Whether this user reads a case's internal notes and handling steps, not only its public
+    trail: the office and the departments that handle cases; stations and field teams do not."""
+    return user.role in ("admin", "office", "department")
+
+
 def masks_citizen(user):
     """Whether this user sees citizens' names and phone numbers masked (until a logged reveal)."""
     return user.role not in ("admin", "office")

@@ -2,3 +2,6 @@
 from flask import Blueprint
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")
+
+
+from . import photo_files, views  # noqa: E402,F401

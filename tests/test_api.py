@@ -117,7 +117,7 @@ def test_queue_is_filtered_for_the_asking_role(api, live_show, users, ref, role)
         assert ids["screening"] not in {c["id"] for c in body["calls"]}
     if role in ("department", "station", "field", ANONYMOUS):
         assert [c["id"] for c in body["calls"]] == [on_air]
-        assert set(body["calls"][0]) == {"id", "state", "topic", "category", "on_air_at"}
+        assert set(body["calls"][0]) == {"id", "state", "kind", "topic", "category", "on_air_at"}
         assert body["notes"] == []
 
 

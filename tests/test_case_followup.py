@@ -234,3 +234,27 @@ def test_keyset_pages_are_right_in_a_database_session_outside_utc(users, ref):
         # the cursor's time must not be read in the session's zone (Asia/Shanghai is UTC+8)
         db.session.execute(text("SET TIME ZONE 'Asia/Shanghai'"))
     assert _all_pages({}, users["office"]) == list(reversed(made))
+
+
+def test_stations_and_field_teams_read_only_the_public_trail(users, ref):
+    from callin.models import Station
+    station = Station(code="T-1", name="测试联络站")
+    db.session.add(station)
+    db.session.flush()
+    users["station"].station_id = station.id
+    case = cases.register_case({"title": "路灯不亮", "phone": "13853600001"}, users["office"])
+    case.station_id, case.needs_field_visit = station.id, True
+    db.session.commit()
+    cases.dispatch_case(case.id, ref.dept_a.id, [], users["office"])
+    cases.sign_case(case.id, users["department"])
+    cases.add_note(case.id, "内部：责任人张三", users["department"])
+    cases.reply_case(case.id, {"reply_public": "已修复", "reply_internal": "换了灯泡，费用自理",
+                               "resolved": "yes"}, users["department"])
+    for role in ("station", "field"):
+        shown = case_queries.detail(case.id, users[role])
+        assert shown["reply_public"] == "已修复" and shown["reply_internal"] == ""
+        assert all(e["public"] for e in shown["events"]) and shown["events"]
+        assert "责任人张三" not in str(shown)
+    office = case_queries.detail(case.id, users["office"])
+    assert office["reply_internal"] == "换了灯泡，费用自理"
+    assert any("责任人张三" in e["text"] for e in office["events"])

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.decorators import roles_required
-from ..services import reference
+from ..services import reference, stations
 from ..services import users as service
 from . import bp, forms
 
@@ -13,7 +13,12 @@ LIST, NEW, EDIT = "admin/users.html", "admin/user_new.html", "admin/user_edit.ht
 
 def _choices(user=None):
     keep = user.department_id if user else None
-    return {"departments": forms.department_choices(reference.list_departments(), keep)}
+    return {"departments": forms.department_choices(reference.list_departments(), keep),
+            "stations": stations.station_choices(user.station_id if user else None)}
+
+
+def _user_form(user):
+    return dict(forms.user_form(user), station_id=user.station_id or "")
 
 
 @bp.get("/users")
@@ -31,7 +36,7 @@ def new_user():
 @bp.post("/users/new")
 @roles_required("admin")
 def create_user():
-    form = forms.user_fields()
+    form = dict(forms.user_fields(), **forms.pick("station_id"))
 
     def save():
         user = service.add_user(form, current_user)
@@ -44,13 +49,14 @@ def create_user():
 @roles_required("admin")
 def edit_user(user_id):
     user = service.get_user(user_id)
-    return forms.page(EDIT, user=user, form=forms.user_form(user), **_choices(user))
+    return forms.page(EDIT, user=user, form=_user_form(user), **_choices(user))
 
 
 @bp.post("/users/<id:user_id>")
 @roles_required("admin")
 def update_user(user_id):
-    user, form = service.get_user(user_id), forms.profile_fields()
+    user = service.get_user(user_id)
+    form = dict(forms.profile_fields(), **forms.pick("station_id"))
 
     def save():
         service.update_user(user_id, form, current_user)
@@ -67,7 +73,7 @@ def reset_password(user_id):
         service.update_user(user_id, {"password": request.form.get("password", "")},
                             current_user)
         return _("The password of %(name)s was reset.", name=user.username)
-    return forms.submit(save, url_for(".users"), EDIT, user=user, form=forms.user_form(user),
+    return forms.submit(save, url_for(".users"), EDIT, user=user, form=_user_form(user),
                         **_choices(user))
 
 

@@ -11,7 +11,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 #: Endpoints authenticated by their own signature rather than a user.
-SIGNED_ENDPOINTS = {"api.telephony_event", "api.token"}
+SIGNED_ENDPOINTS = {"api.telephony_event", "api.token", "api.sms_inbound"}
 
 
 @bp.before_request

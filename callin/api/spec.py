@@ -69,6 +69,32 @@ SPEC = {
                 "call_id": {"type": "integer", "nullable": True}}}),
                 "400": _answer("Malformed body", _ERROR),
                 "401": _answer("Missing or wrong signature", _ERROR)}}},
+        "/sms/inbound": {"post": {
+            "summary": "SMS gateway webhook: one text from a citizen; idempotent by message_id",
+            "security": [{"signature": []}],
+            "description": "X-Callin-Signature: sha256=<hex HMAC-SHA256 of the raw body with "
+                           "SMS_SECRET>. While a show is live the text goes to the producers' "
+                           "inbox (state inbox, case null) and the sender gets an acknowledgement;"
+                           " otherwise a case is opened (state case) and the sender gets its "
+                           "number and lookup code by SMS. The same message_id sent again "
+                           "returns the same message and changes nothing. An invalid sender "
+                           "number is a 400.",
+            "requestBody": _json({"type": "object",
+                                  "required": ["message_id", "from", "to", "text", "received_at"],
+                                  "properties": {
+                                      "message_id": {"type": "string", "maxLength": 100},
+                                      "from": {"type": "string", "example": "13853612345"},
+                                      "to": {"type": "string", "maxLength": 32},
+                                      "text": {"type": "string", "maxLength": 2000},
+                                      "received_at": {"type": "string", "format": "date-time",
+                                                      "example": "2026-11-28T19:05:00+08:00"}}}),
+            "responses": {"200": _answer("Taken", {"type": "object", "properties": {
+                "message_id": {"type": "string"},
+                "case_id": {"type": "integer", "nullable": True},
+                "case_number": {"type": "string", "nullable": True},
+                "state": {"type": "string", "enum": ["inbox", "queued", "case", "dismissed"]}}}),
+                "400": _answer("Malformed body or invalid sender number", _ERROR),
+                "401": _answer("Missing or wrong signature", _ERROR)}}},
         "/shows": {"get": {
             "summary": "Shows, newest first", "security": [{"bearer": []}],
             "parameters": [{"name": "state", "in": "query", "schema": {

@@ -9,7 +9,8 @@ from . import bp
 
 HOME_BY_ROLE = {"producer": "producers.console", "host": "hosts.host_screen",
                 "guest": "hosts.guest_screen", "admin": "admin.index",
-                "department": "cases_ui.department", "office": "office.workbench"}
+                "department": "cases_ui.department", "office": "office.workbench",
+                "station": "stations.home"}
 
 
 def home_for(user):

@@ -9,7 +9,7 @@ MESSAGE_CHANNELS = ("sms", "web")
 #: inbox: waiting for the producer during a show; queued: put into the live queue as a text;
 #: case: a case was opened (or the text was linked to one); dismissed: the producer dropped it.
 MESSAGE_STATES = ("inbox", "queued", "case", "dismissed")
-OUTBOX_STATES = ("pending", "sent", "failed")
+OUTBOX_STATES = ("pending", "sending", "sent", "failed")
 
 
 class Station(db.Model):
@@ -58,6 +58,8 @@ class InboundMessage(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     handled_at = mapped_column(UTCDateTime)
+    #: Why the producer dismissed it (optional).
+    dismiss_reason: Mapped[str] = mapped_column(String(300), default="")
 
     show = relationship("Show")
     call = relationship("Call")

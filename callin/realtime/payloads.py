@@ -1,15 +1,21 @@
 """The live state of a show, serialized for each audience (producer, host, guest, public)."""
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import phones
 from ..extensions import db
-from ..models import Call, Note, Show
+from ..models import Call, InboundMessage, Note, Show
 from ..models.base import iso
 from ..states import ACTIVE_CALL_STATES, AIRED_CALL_STATES, CallState
 
 FINISHED_SHOWN = 50
 STUDIO_STATES = (CallState.READY, CallState.ON_AIR)
+#: Calls that are texts (SMS or web messages) read out on air rather than voices on a line.
+TEXT_SOURCES = ("sms", "web")
+#: Runs of digits long enough to be a phone number, with the spaces and dashes people type.
+_NUMBER_RUN = re.compile(r"\+?\d[\d\s\-]{5,}\d")
 
 
 def _ref(obj):
@@ -32,12 +38,28 @@ def _times(call):
             "ended_at": iso(call.ended_at)}
 
 
+def kind_of(call):
+    """"text" for a text read out on air, "call" for a voice on a line."""
+    return "text" if call.source in TEXT_SOURCES else "call"
+
+
+def without_numbers(text):
+    """A citizen's own words with any phone-number-like run of digits hidden, for the studio."""
+    return _NUMBER_RUN.sub(lambda m: re.sub(r"\d", "*", m.group(0)), text or "")
+
+
+def _topic(call):
+    # A text's topic is the citizen's own first line: it may hold their number.
+    return without_numbers(call.topic) if kind_of(call) == "text" else call.topic
+
+
 def _studio_call(call):
     """What the studio may see of a call: no phone number, no screening notes."""
     return {
         "id": call.id, "state": call.state, "position": call.position, "source": call.source,
+        "kind": kind_of(call),
         "name": call.name, "town": _ref(call.town), "community": _ref(call.community),
-        "category": _ref(call.category), "topic": call.topic, "urgency": call.urgency,
+        "category": _ref(call.category), "topic": _topic(call), "urgency": call.urgency,
         "airtime_limit_s": call.airtime_limit_s, "outcome": call.outcome,
         "commitment_days": call.commitment_days, "from_elsewhere": _elsewhere(call),
         **_times(call),
@@ -53,7 +75,7 @@ def _producer_call(call, earlier_calls):
     caller = call.caller
     home = phones.is_home(caller.phone)
     return {
-        **_studio_call(call),
+        **_studio_call(call), "topic": call.topic,
         "version": call.version, "line": call.line, "call_ref": call.call_ref,
         "phone": phones.display(caller.phone), "phone_e164": caller.phone,
         "geography": phones.geography(caller.phone), "home_number": home,
@@ -67,13 +89,31 @@ def _producer_call(call, earlier_calls):
 
 
 def _host_call(call):
-    return {**_studio_call(call), "host_note": call.host_note}
+    extra = {"text": without_numbers(call.detail)} if kind_of(call) == "text" else {}
+    return {**_studio_call(call), "host_note": call.host_note, **extra}
 
 
 def _guest_call(call, history):
     masked = (call.name[:1] + "*" * max(1, len(call.name) - 1)) if call.name else ""
-    return {**_studio_call(call), "name": masked, "detail": call.detail,
+    detail = without_numbers(call.detail) if kind_of(call) == "text" else call.detail
+    return {**_studio_call(call), "name": masked, "detail": detail,
             "history": history.get(call.caller_id, [])}
+
+
+def inbox_message(message):
+    """A text in the producer's inbox: the producer sees the sender's number, like a caller's."""
+    return {"id": message.id, "channel": message.channel, "state": message.state,
+            "phone": phones.display(message.from_phone), "phone_e164": message.from_phone,
+            "geography": phones.geography(message.from_phone), "name": message.name,
+            "text": message.text, "received_at": iso(message.received_at),
+            "call_id": message.call_id, "case_id": message.case_id}
+
+
+def _inbox(show):
+    messages = db.session.scalars(select(InboundMessage).where(
+        InboundMessage.show_id == show.id, InboundMessage.state == "inbox")
+        .order_by(InboundMessage.received_at, InboundMessage.id)).all()
+    return [inbox_message(m) for m in messages]
 
 
 def _earlier_call_counts(show, calls):
@@ -156,7 +196,7 @@ def snapshot(show, audiences=("producer", "host", "guest", "public")):
     if "producer" in audiences:
         counts = _earlier_call_counts(show, active + finished)
         result["producer"] = {**head, "calls": [_producer_call(c, counts) for c in active + finished],
-                              "notes": _notes_for(notes, "producer")}
+                              "notes": _notes_for(notes, "producer"), "inbox": _inbox(show)}
     if "host" in audiences:
         result["host"] = {**head, "calls": [_host_call(c) for c in studio + aired],
                           "notes": _notes_for(notes, "host")}
@@ -167,6 +207,7 @@ def snapshot(show, audiences=("producer", "host", "guest", "public")):
     if "public" in audiences:
         on_air = [c for c in studio if c.state == CallState.ON_AIR]
         result["public"] = {**head, "calls": [
-            {"id": c.id, "state": c.state, "topic": c.topic, "category": _ref(c.category),
+            {"id": c.id, "state": c.state, "kind": kind_of(c), "topic": _topic(c),
+             "category": _ref(c.category),
              "on_air_at": iso(c.on_air_at)} for c in on_air], "notes": []}
     return result

@@ -200,10 +200,15 @@ def summary(case, user):
 def detail(case_id, user):
     """A case with its departments and trail (internal notes only for the office and departments)."""
     case = get_case(case_id, user)
+    internal = policy.sees_internal_notes(user)
     events = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                 .order_by(CaseEvent.id)).all()
+    if not internal:
+        events = [e for e in events if e.public]
     return {**summary(case, user), "description": case.description,
-            "reply_public": case.reply_public, "reply_internal": case.reply_internal,
+            "reply_public": case.reply_public,
+            "reply_internal": case.reply_internal if internal else "",
+            "internal_visible": internal,
             "resolved": case.resolved, "promised_days": case.promised_days,
             "sign_due_at": iso(case.sign_due_at), "signed_at": iso(case.signed_at),
             "signed_on_time": case.signed_on_time, "replied_on_time": case.replied_on_time,

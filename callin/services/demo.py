@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from .. import phones
 from ..demo import reference_data as data
 from ..extensions import db
-from ..models import (ROLES, Call, Caller, Case, Category, Community, Department, Show, Town,
-                      User)
+from ..models import (ROLES, Call, Caller, Case, Category, Community, Department, Show,
+                      Station, Town, User)
 from ..models.base import utcnow
 from ..states import CallState, ShowState
 from . import calls, shows, telephony
@@ -21,6 +22,24 @@ PAST_SHOW_TOPICS = {"heating": "供暖", "housing-construction": "住房与物�
                     "market-regulation": "市场监管", "human-resources": "社会保障",
                     "law-enforcement": "城市管理", "power-supply": "供电",
                     "education-sports": "教育", "medical-security": "医疗卫生"}
+
+#: Liaison stations of the demo: (code, name, town, community, contact name, contact phone);
+#: the same rows as docs/samples/stations.csv. The demo "station" user works for the first.
+DEMO_STATIONS = (
+    ("MZ-DP", "密州街道东坡社区联络站", "密州街道", "东坡社区", "张秀英", "13853612001"),
+    ("MZ-CR", "密州街道超然社区联络站", "密州街道", "超然社区", "李建华", "13853612002"),
+    ("LD-LC", "龙都街道龙城社区联络站", "龙都街道", "龙城社区", "王立新", "0536-6012003"),
+    ("SW-ZF", "舜王街道诸冯社区联络站", "舜王街道", "诸冯社区", "刘玉兰", "13953612004"),
+    ("ZG-QZ", "枳沟镇乔庄社区联络站", "枳沟镇", "乔庄社区", "赵德福", "15853612005"),
+    ("XZ-ZK", "相州镇宅科社区联络站", "相州镇", "宅科社区", "孙春梅", "18853612006"),
+)
+#: Problems the demo station filed for its residents: (resident, phone, category, nature, text).
+STATION_PROBLEMS = (
+    ("张桂兰", "13853667301", "暖气不热", "help",
+     "东坡社区3号楼暖气不热\n老人独居，室温只有13度，已向物业反映一周未处理。"),
+    ("陈德胜", "13853667302", "垃圾清运", "complaint",
+     "社区南门垃圾桶三天未清运\n天热有异味，居民意见较大，请尽快安排清运。"),
+)
 
 
 def is_empty():
@@ -51,16 +70,30 @@ def _department(code):
     return db.session.scalars(select(Department).where(Department.code == code)).one()
 
 
+def load_stations():
+    """The demo's liaison stations, placed in the seeded towns and communities."""
+    towns = {t.name: t for t in db.session.scalars(select(Town))}
+    for code, name, town_name, community_name, contact, phone in DEMO_STATIONS:
+        town = towns[town_name]
+        community = next(c for c in town.communities if c.name == community_name)
+        db.session.add(Station(code=code, name=name, town_id=town.id, community_id=community.id,
+                               contact_name=contact, contact_phone=phones.normalise(phone)))
+    db.session.commit()
+
+
 def load_users(password):
-    """One user per role, named after the role; the guest belongs to the live show's department."""
+    """One user per role, named after the role; the guest belongs to the live show's department
+    and the station user to the first demo station."""
+    station = db.session.scalars(select(Station).where(Station.code == DEMO_STATIONS[0][0])).one()
     guest_dept = _department(LIVE_DEPARTMENT).id
     dept_user_dept = _department("housing-construction").id
     names = {"admin": "管理员", "producer": "导播 小刘", "host": "主持人 李明",
              "guest": "热力公司 孙德明", "office": "行风办 王芳", "department": "住建局联络员",
-             "station": "密州街道联络站", "field": "直通车 赵强"}
+             "station": "东坡社区联络站 张秀英", "field": "直通车 赵强"}
     for role in ROLES:
         department = {"guest": guest_dept, "department": dept_user_dept}.get(role)
-        create_user(role, password, role, names[role], department)
+        create_user(role, password, role, names[role], department,
+                    station_id=station.id if role == "station" else None)
 
 
 def _card(rng, town, categories):
@@ -186,6 +219,7 @@ def load_cases(rng):
                                     "phone": f"1385366{rng.randint(1000, 9999)}"}, office)
         if index % 3 != 2:
             cases.dispatch_case(case.id, housing.id, [], office)
+    load_station_cases(office)
     mine = db.session.scalars(select(Case).where(Case.lead_department_id == housing.id)
                               .order_by(Case.id)).all()
     for step, case in enumerate(mine[:4]):
@@ -201,10 +235,30 @@ def load_cases(rng):
                 "result": "reached", "resolved": "yes", "satisfaction": "satisfied"}, office)
 
 
+def load_station_cases(office):
+    """A couple of cases the demo station filed for residents; the office dispatched the first."""
+    from .cases import dispatch_case, new_case
+
+    user = db.session.scalars(select(User).where(User.username == "station")).one()
+    station = user.station
+    categories = {c.name: c for c in db.session.scalars(
+        select(Category).where(Category.parent_id.is_not(None)))}
+    filed = []
+    for name, phone, category, nature, text in STATION_PROBLEMS:
+        fields = {"citizen_name": name, "citizen_phone": phones.normalise(phone),
+                  "title": text.splitlines()[0], "description": text, "nature": nature,
+                  "town_id": station.town_id, "community_id": station.community_id,
+                  "category_id": categories[category].id}
+        filed.append(new_case("station", fields, user, station_id=station.id))
+    db.session.commit()
+    dispatch_case(filed[0].id, _department("heating").id, [], office)
+
+
 def seed(password, seed_value=2026):
     """Load the whole demo into an empty database."""
     rng = random.Random(seed_value)
     load_reference()
+    load_stations()
     load_users(password)
     producer = db.session.scalars(select(User).where(User.username == "producer")).one()
     host = db.session.scalars(select(User).where(User.username == "host")).one()

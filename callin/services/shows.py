@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Call, Department, Show
 from ..models.base import utcnow
 from ..states import ACTIVE_CALL_STATES, CallState, ShowState, transition
+from . import outbox
 from .calls import move
 from ..validation import parse_id
 from .live import changing_show, get_show
@@ -151,6 +152,7 @@ def end_show(show_id, actor):
         show.lines_open = False
         show.ended_at = utcnow()
         cases_from_show(show, actor)  # in the same transaction: a show never ends without them
+    outbox.deliver_soon()  # the case-number replies to texts, queued in that transaction
     return show
 
 

@@ -11,13 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from .. import policy
 from ..errors import Conflict, NotFound, Throttled, Unauthorized, ValidationError
 from ..extensions import db
-from ..models import ROLES, ApiToken, Department, LoginAttempt, User
+from ..models import ROLES, ApiToken, Department, LoginAttempt, Station, User
 from ..models.base import utcnow
 from ..validation import parse_id
 
 
-def create_user(username, password, role, display_name="", department_id=None):
-    """Create a user with a hashed password; the username must be new."""
+def create_user(username, password, role, display_name="", department_id=None, station_id=None):
+    """Create a user with a hashed password; the username must be new.
+
+    Only a station user may have a station (the admin form and `flask create-user` also
+    require one for that role)."""
     errors = {}
     username = (username or "").strip()
     if not username or len(username) > 64:
@@ -31,10 +34,12 @@ def create_user(username, password, role, display_name="", department_id=None):
     if department_id is not None and (parse_id(department_id) is None
                                       or db.session.get(Department, department_id) is None):
         errors["department_id"] = _("unknown department")
+    if station_id is not None:
+        _station_id(station_id, role, errors, need_station=False)
     if errors:
         raise ValidationError(_("The user was not created."), errors)
     user = User(username=username, role=role, display_name=display_name or username,
-                department_id=department_id)
+                department_id=department_id, station_id=station_id)
     user.set_password(password)
     db.session.add(user)
     try:
@@ -122,6 +127,20 @@ def _department_id(value, errors):
     return department_id
 
 
+def _station_id(value, role, errors, need_station=True):
+    """A station id from a form value: required for station users, refused for the others."""
+    station_id = None if value in (None, "") else parse_id(value)
+    if value not in (None, "") and (station_id is None
+                                    or db.session.get(Station, station_id) is None):
+        errors["station_id"] = _("unknown station")
+        return None
+    if station_id is not None and role != "station":
+        errors["station_id"] = _("only liaison station users belong to a station")
+    elif station_id is None and role == "station" and need_station:
+        errors["station_id"] = _("required for liaison station users")
+    return station_id
+
+
 def _check_profile(fields, role, errors, need_department=True):
     """Check display name, role and department together; return (display_name, department_id)."""
     display_name = str(fields.get("display_name") or "").strip()
@@ -148,9 +167,11 @@ def add_user(fields, actor):
         errors["password"] = _("at least 8 characters")
     role = fields.get("role")
     display_name, department_id = _check_profile(fields, role, errors)
+    station_id = _station_id(fields.get("station_id"), role, errors)
     if errors:
         raise ValidationError(_("The user was not created."), errors)
-    return create_user(username, fields["password"], role, display_name, department_id)
+    return create_user(username, fields["password"], role, display_name, department_id,
+                       station_id)
 
 
 def update_user(user_id, fields, actor):
@@ -163,6 +184,8 @@ def update_user(user_id, fields, actor):
         {"display_name": fields.get("display_name", user.display_name),
          "department_id": fields.get("department_id", user.department_id)}, role, errors,
         need_department="role" in fields or "department_id" in fields)
+    station_id = _station_id(fields.get("station_id", user.station_id), role, errors,
+                             need_station="role" in fields or "station_id" in fields)
     password = fields.get("password")
     if password is not None and len(password) < 8:
         errors["password"] = _("at least 8 characters")
@@ -171,7 +194,7 @@ def update_user(user_id, fields, actor):
     if errors:
         raise ValidationError(_("The user was not saved."), errors)
     user.display_name = display_name or user.username
-    user.role, user.department_id = role, department_id
+    user.role, user.department_id, user.station_id = role, department_id, station_id
     if password is not None:
         user.set_password(password)
     db.session.commit()

@@ -59,9 +59,16 @@
         '<span class="outcome">' + esc(outcomeText(h)) + "</span></li>").join("") + "</ol></div>";
   }
 
+  // A text read on air (SMS or web message) is marked, whatever the page's words say.
+  function textTag(call) {
+    if (call.kind !== "text") return "";
+    const label = (S.channels && S.channels[call.source]) || "✉";
+    return '<span class="tag tag-quiet tag-text" data-testid="text-badge">' + esc(label) + "</span>";
+  }
+
   function callBody(call, topicTestId, position) {
     return '<div class="guest-head">' +
-      (position ? '<span class="pos">' + position + "</span>" : "") +
+      (position ? '<span class="pos">' + position + "</span>" : "") + textTag(call) +
       '<span class="guest-name">' + esc(call.name || "—") + "</span>" +
       '<span class="guest-place">' + esc(place(call)) + "</span>" +
       (call.category ? '<span class="guest-category">' + esc(call.category.name) + "</span>" : "") +
@@ -76,6 +83,7 @@
   function renderOnAir(call) {
     const card = $("guest-on-air");
     card.classList.toggle("is-empty", !call);
+    card.classList.toggle("is-text", Boolean(call && call.kind === "text"));
     card.dataset.callId = call ? call.id : "";
     card.innerHTML = call ? callBody(call, "guest-on-air-topic")
       : '<div class="guest-topic empty" data-testid="guest-on-air-topic">' + esc(S.no_call) + "</div>";
@@ -84,7 +92,8 @@
   function renderNext(ready) {
     const list = $("guest-next-list");
     list.innerHTML = ready.length ? ready.map((call, i) =>
-      '<li class="guest-card" data-testid="guest-next-row-' + call.id + '" data-call-id="' + call.id + '">' +
+      '<li class="guest-card' + (call.kind === "text" ? " is-text" : "") +
+      '" data-testid="guest-next-row-' + call.id + '" data-call-id="' + call.id + '">' +
       callBody(call, null, i + 1) + "</li>").join("")
       : '<li class="empty">' + esc(S.queue_empty) + "</li>";
   }

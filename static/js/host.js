@@ -158,12 +158,29 @@
 
   // ---- rendering ----
 
+  function isText(call) {
+    return Boolean(call && call.kind === "text");
+  }
+
+  function textTag(call) {
+    return '<span class="tag tag-text" data-testid="text-badge">' +
+      esc((S.channels && S.channels[call.source]) || call.source) + "</span>";
+  }
+
+  function nameOf(call) {
+    return call.name || (isText(call) ? S.text_sender : "—");
+  }
+
   function renderOnAir(call) {
     const panel = document.querySelector("[data-testid=host-on-air]");
     panel.classList.toggle("is-empty", !call);
     panel.classList.toggle("is-urgent", Boolean(call && call.urgency === "urgent"));
+    panel.classList.toggle("is-text", isText(call));
     panel.dataset.callId = call ? call.id : "";
-    $("host-onair-name").textContent = call ? (call.name || "—") : "";
+    // A text is read out: the whole text, big, instead of the one-line topic.
+    $("host-onair-read").textContent = isText(call) ? (S["read_" + call.source] || S.read_text) : "";
+    $("host-onair-text").textContent = isText(call) ? (call.text || call.topic || "") : "";
+    $("host-onair-name").textContent = call ? nameOf(call) : "";
     $("host-onair-place").textContent = call ? place(call) : "";
     $("host-onair-topic").textContent = call ? (call.topic || "—") : S.no_call;
     $("host-onair-category").textContent = call && call.category ? call.category.name : (call ? "" : S.press_next);
@@ -171,6 +188,7 @@
     note.innerHTML = call && call.host_note
       ? '<span class="label">' + esc(S.host_note) + "</span> " + esc(call.host_note) : "";
     const badges = [];
+    if (isText(call)) badges.push(textTag(call));
     if (call && call.urgency === "urgent") badges.push('<span class="tag tag-urgent">' + esc(S.urgent) + "</span>");
     if (call && call.from_elsewhere) badges.push('<span class="tag tag-quiet">' + esc(S.from_elsewhere) + "</span>");
     $("host-onair-badges").innerHTML = badges.join(" ");
@@ -179,9 +197,11 @@
   function nextRow(call, index) {
     const late = CallinLive.secondsSince(call.ready_at) > state.show.wait_warning_s;
     return '<li class="host-next-row' + (call.urgency === "urgent" ? " is-urgent" : "") +
+      (isText(call) ? " is-text" : "") +
       '" data-testid="host-next-row-' + call.id + '" data-call-id="' + call.id + '">' +
       '<span class="pos">' + (index + 1) + "</span>" +
-      '<div class="who"><span class="name">' + esc(call.name || "—") + "</span>" +
+      '<div class="who">' + (isText(call) ? textTag(call) : "") +
+      '<span class="name">' + esc(nameOf(call)) + "</span>" +
       '<span class="place">' + esc(place(call)) + "</span>" +
       (call.urgency === "urgent" ? '<span class="tag tag-urgent">' + esc(S.urgent) + "</span>" : "") +
       '<span class="wait' + (late ? " late" : "") + '" data-since="' + esc(call.ready_at) + '">' +
@@ -221,7 +241,8 @@
     list.innerHTML = aired.slice(0, RECENT_SHOWN).map((call) => {
       const result = outcomeText(call);
       return '<li data-call-id="' + call.id + '"><span class="time">' + esc(localTime(call.on_air_at)) +
-        '</span><span class="name">' + esc(call.name || "—") + '</span><span class="topic">' +
+        "</span>" + (isText(call) ? textTag(call) : "") + '<span class="name">' + esc(nameOf(call)) +
+        '</span><span class="topic">' +
         esc(call.topic || "") + "</span>" +
         (call.state === "dropped" ? '<span class="dropped">' + esc(S.states.dropped) + "</span>" : "") +
         (result ? '<span class="outcome">' + esc(result) + "</span>"

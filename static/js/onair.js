@@ -4,10 +4,34 @@
   const S = JSON.parse(document.getElementById("strings").textContent);
   const $ = (id) => document.getElementById(id);
   const RELOAD_MS = 30000;
+  const form = $("message-form");
+
+  // What the person typed is never thrown away by the page reloading itself.
+  function typedSomething() {
+    return Boolean(form && Array.from(form.querySelectorAll("input[name=name], input[name=phone], textarea"))
+      .some((field) => field.value.trim()));
+  }
+
+  function reloadLater() {
+    setTimeout(function again() {
+      if (typedSomething()) setTimeout(again, RELOAD_MS);
+      else window.location.reload();
+    }, RELOAD_MS);
+  }
+
+  if (form) {
+    const text = form.querySelector("textarea[name=text]");
+    const counter = $("message-count");
+    const count = () => {
+      counter.textContent = S.chars_left.replace("{n}", String(Math.max(0, 500 - text.value.length)));
+    };
+    text.addEventListener("input", count);
+    if (text.value) count();
+  }
 
   const root = $("onair");
   if (!root) {
-    setTimeout(() => window.location.reload(), RELOAD_MS);
+    if (!$("message-kept")) reloadLater();
     return;
   }
   const showId = Number(root.dataset.showId);
@@ -22,7 +46,13 @@
     $("onair-topic").textContent = S.ended;
     $("onair-topic").classList.add("between");
     $("onair-category").textContent = "";
-    setTimeout(() => window.location.reload(), RELOAD_MS);  // the next show opens by itself
+    if (form) {
+      // The lines are closed now; what was typed stays readable so it can go to the web form.
+      form.querySelectorAll("input, textarea, button").forEach((field) => { field.readOnly = true; });
+      form.querySelector("button[type=submit]").disabled = true;
+      $("message-closed").hidden = false;
+    }
+    reloadLater();  // the next show opens by itself
   }
 
   // Only the topic and category are read, whatever else a payload might carry.

@@ -14,6 +14,7 @@
     P.renderHeader(next.show);
     P.renderLists();
     P.renderNotes(next.notes);
+    P.renderInbox(next.inbox || []);
     P.reconcileCard();
     if (state.selectAfterPush && state.calls.has(state.selectAfterPush)) {
       const id = state.selectAfterPush;
@@ -21,6 +22,7 @@
       P.openCard(id, true);
     }
     P.markSelection();
+    P.markTexts();
     state.firstState = false;
   }
 
