@@ -1,5 +1,6 @@
 """Phone numbers: one normalised form (E.164), display forms, masking and geography."""
 import re
+import unicodedata
 from functools import lru_cache
 
 import phonenumbers
@@ -10,11 +11,17 @@ from . import geography as _geography
 from .errors import ValidationError
 
 _JUNK = re.compile(r"[\s\-().]")
+_DIGITS = re.compile(r"\+?\d+", re.ASCII)
 
 
 def normalise(raw, default_area_code="536"):
-    """Return the E.164 form of a Chinese mobile or landline number, or raise ValidationError."""
-    text = _JUNK.sub("", str(raw or ""))
+    """Return the E.164 form of a Chinese mobile or landline number, or raise ValidationError.
+
+    Accepts +86/86/0086 prefixes, spaces, tabs, dashes, dots, brackets and full-width digits;
+    a 7- or 8-digit local landline gets `default_area_code`. Numbers outside China are refused.
+    """
+    # NFKC turns full-width digits, ＋, （）and －, as Chinese input methods type them, into ASCII.
+    text = _JUNK.sub("", unicodedata.normalize("NFKC", str(raw or "")))
     if not text:
         raise ValidationError(_("Enter a phone number."), {"phone": _("required")})
     if text.startswith("00"):
@@ -24,12 +31,17 @@ def normalise(raw, default_area_code="536"):
     elif re.fullmatch(r"[2-9]\d{6,7}", text):
         # A local landline number as the exchange gives it, without the area code.
         text = "0" + default_area_code + text
-    try:
-        number = phonenumbers.parse(text, "CN")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("%(raw)s is not a valid phone number.", raw=raw),
+    number = None
+    # Only digits: phonenumbers would read letters as a keypad spelling (ABCD -> 2223).
+    if _DIGITS.fullmatch(text):
+        try:
+            number = phonenumbers.parse(text, "CN")
+        except phonenumbers.NumberParseException:
+            pass
+    if number is None or number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        shown = str(raw).strip()
+        shown = shown if len(shown) <= 30 else shown[:30] + "…"
+        raise ValidationError(_("%(raw)s is not a valid phone number.", raw=shown),
                               {"phone": _("not a valid Chinese mobile or landline number")})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -25,6 +25,7 @@ def case_words():
                           "refused": _("Refused to answer")},
         "department_roles": {"lead": _("Lead"), "co": _("Co-handling")},
         "kinds": {"registered": _("Registered"), "note": _("Note"),
+                  "linked_report": _("Report linked"),
                   "merged_in": _("A duplicate was merged in"),
                   "extension_requested": _("More time requested"),
                   "extension_approved": _("More time approved"),

@@ -258,3 +258,22 @@ def test_stations_and_field_teams_read_only_the_public_trail(users, ref):
     office = case_queries.detail(case.id, users["office"])
     assert office["reply_internal"] == "换了灯泡，费用自理"
     assert any("责任人张三" in e["text"] for e in office["events"])
+
+
+def test_text_search_finds_words_in_title_or_description_and_nothing_else(users):
+    lamp = cases.register_case({"title": "小区路灯不亮", "description": "晚上出门要带手电"},
+                               users["office"]).id
+    heat = cases.register_case({"title": "暖气不热", "description": "室温只有十五度，100%不达标"},
+                               users["office"]).id
+    found = lambda words: [c["id"] for c in case_queries.list_cases(  # noqa: E731
+        {"text": words}, users["office"])["cases"]]
+    assert found("路灯") == [lamp] and found("手电") == [lamp] and found("暖气不热") == [heat]
+    assert found("灯") == [lamp]                  # one character: no pairs, LIKE alone
+    assert sorted(found("不")) == sorted([lamp, heat])
+    assert found("100%") == [heat] and found("0%不") == [heat] and found("_") == []
+    assert found("不亮晚上") == []               # pairs of both fields, but not written together
+    assert found("路灯路灯") == [] and found("鲸鱼") == []
+    if db.engine.dialect.name == "postgresql":
+        indexes = db.session.execute(text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'cases'")).scalars().all()
+        assert "ix_cases_text_bigrams" in indexes

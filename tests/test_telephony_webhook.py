@@ -90,8 +90,14 @@ def test_body_that_is_not_a_json_object_is_400(client, live_show, raw):
 
 def test_invalid_caller_number_is_400_and_writes_nothing(client, live_show):
     response = signed_post(client, event(caller="12345"))
-    assert response.status_code == 400 and "phone" in response.json["error"]["fields"]
+    assert response.status_code == 400 and "caller" in response.json["error"]["fields"]
     assert count(Call) == 0 and count(Caller) == 0 and count(TelephonyEvent) == 0
+
+
+def test_invalid_caller_number_is_400_even_when_no_show_takes_calls(client):
+    response = signed_post(client, event(caller="138-5361-ABCD"))
+    assert response.status_code == 400 and "caller" in response.json["error"]["fields"]
+    assert count(TelephonyEvent) == 0
 
 
 def test_ringing_without_open_lines_makes_no_call(client, users, ref):

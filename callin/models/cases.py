@@ -4,6 +4,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..states import CaseState
+from . import search
 from .base import UTCDateTime, utcnow
 
 NATURES = ("consultation", "help", "complaint", "report", "suggestion")
@@ -84,6 +85,10 @@ class Case(db.Model):
     category = relationship("Category")
     departments = relationship("CaseDepartment", back_populates="case",
                                cascade="all, delete-orphan")
+
+
+# PostgreSQL's index of character pairs for text search (see models/search.py).
+search.install(Case.__table__)
 
 
 class CaseDepartment(db.Model):

@@ -13,6 +13,7 @@ from ..errors import NotFound, Throttled, ValidationError
 from ..extensions import db
 from ..models import (NATURES, Case, CaseDepartment, CaseEvent, Extension, PublicLookup,
                       Reveal)
+from ..models import search
 from ..models.cases import OPEN_STATES_SQL
 from ..models.base import UTCDateTime, iso, utcnow
 from ..states import RUNNING_CASE_STATES, CaseState
@@ -95,7 +96,10 @@ def _conditions(args, errors):
                 where.append(Case.registered_at >= moment if op == "ge"
                              else Case.registered_at < moment)
     if args.get("text"):
-        needle = "%" + args["text"].strip().replace("%", r"\%").replace("_", r"\_") + "%"
+        words = args["text"].strip()
+        needle = "%" + words.replace("%", r"\%").replace("_", r"\_") + "%"
+        if len(words) >= 2 and db.engine.dialect.name == "postgresql":
+            where.append(search.holds_pairs_of(Case.__table__, words))
         where.append(or_(Case.title.like(needle, escape="\\"),
                          Case.description.like(needle, escape="\\")))
     return where

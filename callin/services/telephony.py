@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import phones
 from ..errors import ValidationError
 from ..extensions import db
 from ..models import Call, Show, TelephonyEvent
@@ -32,8 +33,14 @@ def validate_event(data):
     line = data.get("line")
     if not isinstance(line, int) or isinstance(line, bool) or not 0 <= line <= 999:
         errors["line"] = _("a line number from 0 to 999")
+    caller = None
     if not isinstance(data.get("caller"), str) or not data["caller"].strip():
         errors["caller"] = _("the caller number as text")
+    else:
+        try:
+            caller = phones.normalise(data["caller"])
+        except ValidationError as error:
+            errors["caller"] = error.fields.get("phone")
     at = None
     try:
         at = datetime.fromisoformat(str(data.get("at")))
@@ -44,7 +51,7 @@ def validate_event(data):
     if at.tzinfo is None:
         at = at.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
     return {"event": data["event"], "call_ref": ref.strip(), "line": line,
-            "caller": data["caller"].strip(), "at": at.astimezone(timezone.utc)}
+            "caller": caller, "at": at.astimezone(timezone.utc)}
 
 
 def _processed(call_ref, event):

@@ -164,6 +164,27 @@
     role(lookupBox, "no-calls").hidden = calls.length > 0;
   }
 
+  // ------------------------------------------------------------------ similar open cases
+  // While the phone, problem, town and category are typed, similar open cases are suggested;
+  // linking the report to one adds the caller to that case instead of registering another.
+  const similar = CallinSimilar.attach({
+    container: root.querySelector("[data-similar]"),
+    phone: field("phone"),
+    text: [field("title"), field("description")],
+    town: field("town_id"),
+    category: () => field("category_child").value || field("category_top").value,
+    watch: [field("category_top"), field("category_child")],
+    channel: "hotline",
+    caseUrl: (row) => root.dataset.caseBase + row.id,
+    report: () => ({name: field("citizen_name").value.trim(), phone: field("phone").value.trim(),
+                    text: [field("title").value.trim(), field("description").value.trim()]
+                      .filter(Boolean).join("\n")}),
+    onLinked: (row) => {
+      showResult(row, true);
+      clearForm();
+    },
+  });
+
   // ------------------------------------------------------------------ register
   function payload() {
     const id = (name) => Number(field(name).value) || null;
@@ -189,6 +210,7 @@
     O.clearErrors(form);
     lookedUp = "";
     lookupRun += 1;
+    similar.clear();
     role(lookupBox, "lookup-status").textContent = "";
     showLookup(null);
     field("phone").focus();
@@ -196,16 +218,18 @@
   role(form, "clear").addEventListener("click", clearForm);
 
   // ------------------------------------------------------------------ the result to read out
-  function showResult(item) {
+  function showResult(item, linked) {
     current = item;
     result.hidden = false;
+    role(result, "head").textContent = linked ? S.linked_head : S.registered_head;
     role(result, "number").textContent = item.number;
     role(result, "summary").textContent = fmt(S.summary, {title: item.title,
       name: item.citizen_name || "", phone: item.citizen_phone || ""});
     role(result, "open").href = root.dataset.caseBase + item.id;
     role(result, "dispatch-box").replaceChildren();
     role(result, "dispatched").hidden = true;
-    role(result, "dispatch-now").hidden = false;
+    // a linked case is already on its way; only a new one is dispatched from here
+    role(result, "dispatch-now").hidden = Boolean(linked);
     const code = role(result, "code");
     code.textContent = item.lookup_code || S.code_unavailable;
   }
