@@ -15,6 +15,7 @@
   let fresh = new Set();         // ids of cases dispatched to us since the badge was last cleared
   let counts = {cases: 0, notices: 0};
   let loading = 0;               // the number of the latest list request; older answers are dropped
+  let pagedOn = false;           // whether "More" has added pages below the first
 
   // ---- times in Asia/Shanghai, like the server renders them ----
   const timeParts = new Intl.DateTimeFormat("zh-CN", {
@@ -116,6 +117,7 @@
       const html = page.cases.map(rowHtml).join("");
       if (append) rows.insertAdjacentHTML("beforeend", html);
       else rows.innerHTML = html;
+      pagedOn = append;
       $("empty").hidden = rows.children.length > 0;
       setMore(page.next_cursor, query);
       if (!append) {
@@ -181,10 +183,33 @@
     setTimeout(() => rows.querySelectorAll("tr.is-new").forEach((tr) => tr.classList.remove("is-new")), 4000);
   });
 
+  // After "More", a live event must not throw away the pages already read: the first page is
+  // fetched again, rows already shown are updated in place and new ones go on top.
+  async function refreshInPlace() {
+    const query = params();
+    const request = ++loading;
+    try {
+      const page = await CallinApi.get("/cases?" + query.toString());
+      if (request !== loading) return;
+      const shown = new Map(Array.from(rows.children, (tr) => [tr.dataset.caseId, tr]));
+      const added = [];
+      page.cases.forEach((row) => {
+        const old = shown.get(String(row.id));
+        if (old) old.outerHTML = rowHtml(row);
+        else added.push(rowHtml(row));
+      });
+      rows.insertAdjacentHTML("afterbegin", added.join(""));
+      $("empty").hidden = rows.children.length > 0;
+    } catch (error) {
+      if (request === loading) showError(error);
+    }
+  }
+
   let refreshTimer = null;
   function refreshSoon() {
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => load(false), 250);  // one reload for a burst of pushes
+    // one reload for a burst of pushes
+    refreshTimer = setTimeout(() => (pagedOn ? refreshInPlace() : load(false)), 250);
   }
 
   function setStatus(status) {
