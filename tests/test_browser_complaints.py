@@ -1,18 +1,12 @@
 """A citizen files a web complaint with a photo on a phone, in Debian's Chromium."""
 import io
-import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from .conftest import need
-from .servers import ROOT, Server, run_flask
+from .browser import ARTIFACTS, demo_server, launch
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser
@@ -20,15 +14,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    need("Chromium", Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    need("a CJK font", shutil.which("fc-list") and "wqy" in os.popen("fc-list").read().lower(),
-         "fonts-wqy-microhei is not installed")
     folder = tmp_path_factory.mktemp("complaints")
-    env = {"DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite3'}", "DEMO_MODE": "1",
-           "DEMO_PASSWORD": "browser-test-password", "SECRET_KEY": "browser-test",
-           "UPLOAD_FOLDER": str(folder / "uploads")}
-    run_flask(["bootstrap"], env)
-    with Server(env) as running:
+    with demo_server(folder, "browser-test-password",
+                     UPLOAD_FOLDER=str(folder / "uploads")) as running:
         running.uploads = folder / "uploads"
         yield running
 
@@ -40,11 +28,8 @@ def test_file_a_complaint_with_a_photo_on_a_phone(server, tmp_path):
     out = io.BytesIO()
     Image.new("RGB", (800, 600), (30, 90, 160)).save(out, "JPEG")
     photo.write_bytes(out.getvalue())
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch(playwright)
         try:
             context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
                                           device_scale_factor=2, locale="zh-CN")

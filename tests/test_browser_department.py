@@ -2,9 +2,17 @@
 and the pages already read with "More" stay."""
 import pytest
 
-from .test_browser import ARTIFACTS, CHROMIUM, log_in, server  # noqa: F401  (the server fixture)
+from .browser import ARTIFACTS, demo_server, launch, log_in
+
+PASSWORD = "browser-department-password"
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with demo_server(tmp_path_factory.mktemp("browser-department"), PASSWORD) as running:
+        yield running
 
 
 def _dispatch_new_case(server, office, department_id, title):
@@ -17,10 +25,8 @@ def _dispatch_new_case(server, office, department_id, title):
     return case
 
 
-def test_a_case_dispatched_meanwhile_joins_the_list_without_losing_later_pages(server):  # noqa: F811
+def test_a_case_dispatched_meanwhile_joins_the_list_without_losing_later_pages(server):
     from playwright.sync_api import expect, sync_playwright
-
-    from .test_browser import PASSWORD
     office = server.token("office", PASSWORD)
     status, reference = server.request("GET", "/api/v1/reference", token=office)
     assert status == 200
@@ -29,13 +35,10 @@ def test_a_case_dispatched_meanwhile_joins_the_list_without_losing_later_pages(s
                          if d["code"] == "housing-construction")
     for n in range(55):  # more than one page of 50
         _dispatch_new_case(server, office, department_id, f"分页测试第{n}件")
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch(playwright)
         try:
-            page = log_in(browser, server, "department", "/department/")
+            page = log_in(browser, server, "department", PASSWORD, "/department/")
             rows = page.locator("#case-rows tr")
             expect(rows).to_have_count(50)
             page.click("[data-testid=more]")

@@ -3,18 +3,12 @@ queue, and the host reads it out."""
 import hashlib
 import hmac
 import json
-import os
-import shutil
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from .conftest import need
-from .servers import ROOT, Server, run_flask
+from .browser import ARTIFACTS, demo_server, fresh_show, launch, log_in
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "browser-inbox-password"
 SMS_SECRET = "browser-sms-secret"
 FIRST_LINE = "浏览器短信：村口路灯坏了"
@@ -25,33 +19,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    need("Chromium", Path(CHROMIUM).exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    need("a CJK font", shutil.which("fc-list") and "wqy" in os.popen("fc-list").read().lower(),
-         "fonts-wqy-microhei is not installed")
-    database = tmp_path_factory.mktemp("browser-inbox") / "browser.sqlite3"
-    env = {"DATABASE_URL": f"sqlite:///{database}", "DEMO_PASSWORD": PASSWORD,
-           "DEMO_MODE": "1", "SECRET_KEY": "browser-inbox-test", "SMS_SECRET": SMS_SECRET}
-    run_flask(["bootstrap"], env)
-    with Server(env) as running:
+    with demo_server(tmp_path_factory.mktemp("browser-inbox"), PASSWORD,
+                     SMS_SECRET=SMS_SECRET) as running:
         yield running
-
-
-def fresh_show(server):
-    """End the demo's live show and start an empty one for its department."""
-    producer, host = server.token("producer", PASSWORD), server.token("host", PASSWORD)
-    show = server.request("GET", "/api/v1/shows?state=live", token=producer)[1]["shows"][0]
-    queue = server.request("GET", f"/api/v1/shows/{show['id']}/queue", token=producer)[1]
-    for call in queue["calls"]:
-        if call["state"] == "on_air":
-            assert server.request("POST", f"/api/v1/calls/{call['id']}/end", {},
-                                  token=host)[0] == 200
-    assert server.request("POST", f"/api/v1/shows/{show['id']}/end", token=producer)[0] == 200
-    status, created = server.request("POST", "/api/v1/shows", {
-        "title": "短信测试节目", "department_id": show["department"]["id"],
-        "starts_at": "2026-11-28T19:00+08:00"}, token=producer)
-    assert status == 201
-    assert server.request("POST", f"/api/v1/shows/{created['show']['id']}/start",
-                          token=producer)[0] == 200
 
 
 def post_sms(server, message_id, text):
@@ -66,32 +36,15 @@ def post_sms(server, message_id, text):
         return answer.status
 
 
-def log_in(browser, server, username, path):
-    context = browser.new_context(viewport={"width": 1600, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.goto(server.url + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(server.url + path)
-    page.wait_for_selector('[data-testid=connection-status][data-status=connected]',
-                           timeout=15000)
-    return page
-
-
 def test_an_sms_goes_from_the_inbox_into_the_queue_and_the_host_reads_it(server):
     from playwright.sync_api import expect, sync_playwright
 
-    fresh_show(server)
-    ARTIFACTS.mkdir(exist_ok=True)
+    fresh_show(server, PASSWORD, "短信测试节目")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch(playwright)
         try:
-            producer = log_in(browser, server, "producer", "/producer/")
-            host = log_in(browser, server, "host", "/studio/host")
+            producer = log_in(browser, server, "producer", PASSWORD, "/producer/")
+            host = log_in(browser, server, "host", PASSWORD, "/studio/host")
             expect(producer.locator("[data-testid=inbox-count]")).to_have_text("0")
 
             assert post_sms(server, "browser-sms-1", TEXT) == 200
