@@ -118,20 +118,25 @@ def test_same_id_on_another_channel_is_another_message(client):
     assert web.channel == "web" and count(InboundMessage) == 2 and count(Case) == 2
 
 
-def test_lost_race_on_the_unique_key_gives_the_winners_answer(client, monkeypatch):
-    """A duplicate that passed the first look hits the unique key and returns the first answer."""
+def test_a_repeat_is_caught_by_the_unique_key_and_gets_the_first_answer(client, monkeypatch):
+    """No look before the insert (it would cost every SMS a SELECT): the unique key catches the
+    repeat, its transaction is rolled back, and only then is the first answer looked up."""
     from callin.services import intake
     first = signed_post(client, sms()).json
     real, looks = intake.find_message, []
 
-    def late_look(channel, message_id):
-        looks.append(message_id)
-        return None if len(looks) == 1 else real(channel, message_id)
-    monkeypatch.setattr(intake, "find_message", late_look)
+    def look(channel, message_id):
+        looks.append((count(Case), count(OutboundSms)))  # what the repeat left behind
+        return real(channel, message_id)
+    monkeypatch.setattr(intake, "find_message", look)
     again = signed_post(client, sms())
     assert again.status_code == 200 and again.json == first
-    assert len(looks) == 2  # the second look came after the IntegrityError
+    assert looks == [(1, 1)]  # one look, after the rollback of the repeat's case and reply
     assert count(InboundMessage) == 1 and count(Case) == 1 and count(OutboundSms) == 1
+    # the repeat's case number went back with its transaction: the next text gets the next one
+    period, last = first["case_number"].split("-")
+    following = signed_post(client, sms(message_id="gw-2")).json["case_number"]
+    assert following == f"{period}-{int(last) + 1:04d}"
 
 
 def test_concurrent_duplicates_make_one_case(app):

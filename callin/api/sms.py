@@ -6,8 +6,6 @@ from .telephony import signed_json
 
 @bp.post("/sms/inbound", endpoint="sms_inbound")
 def sms_inbound():
-    message = intake.receive_sms(signed_json("SMS_SECRET"))
-    case = message.case
-    return ok({"message_id": message.message_id, "case_id": message.case_id,
-               "case_number": case.number if case is not None else None,
-               "state": message.state})
+    taken = intake.receive_sms(signed_json("SMS_SECRET"))
+    return ok({"message_id": taken.message_id, "case_id": taken.case_id,
+               "case_number": taken.case_number, "state": taken.state})

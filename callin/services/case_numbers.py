@@ -1,7 +1,7 @@
 """Case numbers a citizen can read on the phone (2611-0042) and short lookup codes."""
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -9,21 +9,30 @@ from ..i18n import SHANGHAI
 from ..models import CaseCounter
 
 
+_COUNTERS = CaseCounter.__table__
+#: One statement raises the counter and reads it back (RETURNING: SQLite 3.35+, PostgreSQL).
+_RAISE = (update(_COUNTERS).where(_COUNTERS.c.period == bindparam("month"))
+          .values(last=_COUNTERS.c.last + 1).returning(_COUNTERS.c.last))
+
+
 def next_number(now):
     """The next number of `now`'s month, from a counter row raised in this transaction."""
     period = now.astimezone(SHANGHAI).strftime("%y%m")
-    raised = db.session.execute(update(CaseCounter).where(CaseCounter.period == period)
-                                .values(last=CaseCounter.last + 1))
-    if raised.rowcount == 0:
+    last = _raise(period)
+    if last is None:
         try:
             with db.session.begin_nested():
-                db.session.add(CaseCounter(period=period, last=1))
+                db.session.execute(insert(_COUNTERS).values(period=period, last=1))
+            last = 1
         except IntegrityError:
             # Another transaction opened the month a moment ago: take our turn after it.
-            db.session.execute(update(CaseCounter).where(CaseCounter.period == period)
-                               .values(last=CaseCounter.last + 1))
-    last = db.session.scalar(select(CaseCounter.last).where(CaseCounter.period == period))
+            last = _raise(period)
     return f"{period}-{last:04d}"
+
+
+def _raise(period):
+    """The month's counter plus one, or None if the month has no row yet."""
+    return db.session.scalar(_RAISE, {"month": period})
 
 
 def lookup_code():
