@@ -66,6 +66,8 @@ class Config:
     # Rate limits (Flask-Limiter): in memory by default; a redis:// URI in production.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    # Names the counters in a Redis shared with other programs (or other callin installations).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "callin")
     RATELIMIT_HEADERS_ENABLED = True
     # How many reverse proxies (nginx...) stand in front: their X-Forwarded-* headers are trusted
     # so that rate limits count each citizen's address, not the proxy's. 0 = none (trust nothing).

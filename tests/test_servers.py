@@ -133,3 +133,47 @@ def test_simulator_cli_rings_calls_through_the_webhook(pg_env):
 def test_simulator_cli_refuses_a_show_that_is_not_live(pg_env):
     result = run_flask(["simulate-calls", "--show", "99999", "--count", "1"], pg_env, check=False)
     assert result.returncode != 0 and "not live" in result.stderr
+
+
+def _complain(server, jar_opener, phone):
+    """Fetch the form (session cookie and CSRF token), then send one complaint; the status."""
+    import re
+    import urllib.error
+    import urllib.parse
+    page = jar_opener.open(server.url + "/complaints/new", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "phone": phone,
+                                   "problem": "小区门口路灯不亮，晚上很黑"}).encode()
+    try:
+        return jar_opener.open(server.url + "/complaints/new", data=body, timeout=30).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_complaint_rate_limit_is_shared_by_servers_through_redis(tmp_path):
+    import http.cookiejar
+    import urllib.request
+
+    import redis
+    problem = redis_problem(REDIS_URL)
+    need("Redis", problem is None, problem)
+    prefix = f"callin-test-{uuid.uuid4().hex[:8]}"
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite3'}", "DEMO_PASSWORD": PASSWORD,
+           "SECRET_KEY": "limit-tests", "RATELIMIT_STORAGE_URI": REDIS_URL,
+           "RATELIMIT_KEY_PREFIX": prefix, "COMPLAINT_RATE_LIMIT": "3 per 10 minutes"}
+    run_flask(["bootstrap"], env)
+    store = redis.Redis.from_url(REDIS_URL)
+    try:
+        with Server(env) as first, Server(env) as second:
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            # one citizen's address, two processes: the third complaint is the last one allowed
+            assert _complain(first, opener, "13853612345") == 200    # after the redirect
+            assert _complain(second, opener, "13853612346") == 200
+            assert _complain(first, opener, "13853612347") == 200
+            assert _complain(second, opener, "13853612348") == 429
+            assert _complain(first, opener, "13853612349") == 429
+        assert any(store.scan_iter(f"*{prefix}*"))  # the counters really live in Redis
+    finally:
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
