@@ -24,3 +24,13 @@ def has_nul(value):
     if isinstance(value, list):
         return any(has_nul(v) for v in value)
     return False
+
+
+def first_line(text, limit):
+    """The first non-empty line of a text, cut to `limit` characters with an ellipsis: how a
+    case title or an on-air topic is made from what a citizen wrote ("" for no words)."""
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= limit else line[:limit - 1] + "…"
+    return ""

@@ -7,7 +7,7 @@ from .. import phones
 from ..errors import ValidationError
 from ..extensions import db
 from ..models import Category, Community, Town
-from ..validation import parse_id
+from ..validation import first_line, parse_id
 from . import outbox, photos
 from .cases import new_case
 
@@ -72,7 +72,7 @@ def _check(values):
     if not values["problem"]:
         errors["problem"] = _("Describe the problem.")
     fields = {"citizen_name": values["name"], "description": values["problem"],
-              "title": _title(values["problem"])}
+              "title": first_line(values["problem"], TITLE_LENGTH)}
     if "phone" not in errors:
         try:
             fields["citizen_phone"] = phones.normalise(values["phone"])
@@ -81,12 +81,6 @@ def _check(values):
     fields.update(_place(values, errors))
     fields.update(_category(values, errors))
     return fields, errors
-
-
-def _title(problem):
-    """The first line of the problem, cut to TITLE_LENGTH characters."""
-    first = next((line.strip() for line in problem.splitlines() if line.strip()), "")
-    return first if len(first) <= TITLE_LENGTH else first[:TITLE_LENGTH - 1] + "…"
 
 
 def _chosen(values, name, model, errors):

@@ -15,7 +15,7 @@ from .callers import caller_for_phone
 from .calls import move
 from .events import record
 from .live import changing_show, get_show
-from ..validation import parse_id
+from ..validation import first_line, parse_id
 
 #: Fields the producer may set when turning a text into a case (the rest come from the text).
 CASE_FIELDS = ("title", "description", "citizen_name", "town_id", "community_id", "category_id",
@@ -63,14 +63,6 @@ def _handled(message, state, actor):
     message.handled_at = utcnow()
 
 
-def first_line(text, limit=200):
-    """The first non-empty line of a text, cut to `limit` characters: the topic read on air."""
-    for line in (text or "").splitlines():
-        if line.strip():
-            return line.strip()[:limit]
-    return ""
-
-
 def queue_text(message_id, actor):
     """Put a text at the end of the live queue as a call the host reads out."""
     policy.require(actor, "screen")
@@ -87,7 +79,7 @@ def queue_text(message_id, actor):
 
 def _text_call(message, actor):
     """A ready call carrying the text, at the end of the queue (in the current transaction)."""
-    topic = first_line(message.text)
+    topic = first_line(message.text, 200)
     if not topic:
         raise ValidationError(_("This text is empty; there is nothing to read on air."),
                               {"text": _("empty")})

@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import phones
+from ..validation import first_line
 from ..errors import ValidationError
 from ..extensions import db
 from ..models import InboundMessage, Show
@@ -122,11 +123,7 @@ def _to_case(fields):
 
 def title_of(text):
     """A case title from a text: its first non-empty line, at most 40 characters."""
-    for line in (text or "").splitlines():
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= _TITLE_LENGTH else line[:_TITLE_LENGTH - 1] + "…"
-    return _("(text without words)")
+    return first_line(text, _TITLE_LENGTH) or _("(text without words)")
 
 
 def case_from_text(message, actor=None, **fields):

@@ -8,7 +8,7 @@ from .. import phones, policy
 from ..errors import Conflict, Forbidden, NotFound, ValidationError
 from ..extensions import db
 from ..models import NATURES, Category, Community, Station, Town
-from ..validation import parse_id
+from ..validation import first_line, parse_id
 
 #: The longest texts a station record and a filed problem may hold.
 LIMITS = {"code": 32, "name": 100, "contact_name": 50}
@@ -168,8 +168,8 @@ def _resident_fields(fields, station):
         errors["problem"] = _("at most %(n)s characters", n=PROBLEM_LIMIT)
     if errors:
         raise ValidationError(_("Some fields need correcting; nothing was filed."), errors)
-    first_line = problem.splitlines()[0].strip()
-    return {"citizen_name": name, "citizen_phone": phone, "title": first_line[:TITLE_LENGTH],
+    return {"citizen_name": name, "citizen_phone": phone,
+            "title": first_line(problem, TITLE_LENGTH),
             "description": problem, "nature": nature,
             "town_id": town.id if town else None,
             "community_id": community.id if community else None,
