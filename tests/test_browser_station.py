@@ -39,6 +39,16 @@ def test_a_station_files_for_a_resident_and_follows_the_case(server):
             row = page.locator("[data-testid=case-list] tr", has_text=filed)
             expect(row).to_contain_text("东坡社区5号楼下水道堵塞")
             assert "0536" not in row.inner_text()   # the resident's number is masked here
+
+            # the filters load through the API without leaving the page
+            page.fill("#filters input[name=text]", "下水道")
+            page.press("#filters input[name=text]", "Enter")
+            expect(page.locator("#case-rows tr")).to_have_count(1)
+            expect(page.locator("#case-rows tr")).to_contain_text(filed)
+            assert page.url.endswith("?text=%E4%B8%8B%E6%B0%B4%E9%81%93")
+            page.fill("#filters input[name=text]", "没有这种工单")
+            page.press("#filters input[name=text]", "Enter")
+            expect(page.locator("#empty")).to_be_visible()
         finally:
             browser.close()
     office = server.token("office", PASSWORD)

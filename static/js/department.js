@@ -11,23 +11,8 @@
   const more = $("more");
   const badge = $("live-badge");
   const baseTitle = document.title;
-  let nextCursor = root.dataset.nextCursor || null;
   let fresh = new Set();         // ids of cases dispatched to us since the badge was last cleared
   let counts = {cases: 0, notices: 0};
-  let loading = 0;               // the number of the latest list request; older answers are dropped
-  let pagedOn = false;           // whether "More" has added pages below the first
-
-  // ---- times in Asia/Shanghai, like the server renders them ----
-  const timeParts = new Intl.DateTimeFormat("zh-CN", {
-    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
-
-  function localTime(iso) {
-    if (!iso) return "";
-    const p = {};
-    timeParts.formatToParts(new Date(iso)).forEach((part) => { p[part.type] = part.value; });
-    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
-  }
 
   // ---- the list ----
   function rowHtml(row) {
@@ -47,8 +32,8 @@
       '<td class="nowrap">' + esc(row.citizen_name || "—") +
       '<div class="sub mono">' + esc(row.citizen_phone || "") + "</div></td>" +
       "<td>" + esc(row.town || "—") + "</td>" +
-      '<td class="nowrap">' + esc(localTime(row.registered_at)) + "</td>" +
-      '<td class="nowrap">' + esc(localTime(row.reply_due_at) || "—") +
+      '<td class="nowrap">' + esc(CallinCaseList.localTime(row.registered_at)) + "</td>" +
+      '<td class="nowrap">' + esc(CallinCaseList.localTime(row.reply_due_at) || "—") +
       (row.overdue ? ' <span class="badge danger">' + esc(S.overdue) + "</span>" : "") + "</td>" +
       "<td>" + esc(ours ? S.department_roles.lead : S.department_roles.co) + "</td></tr>";
   }
@@ -63,24 +48,6 @@
     return query;
   }
 
-  function clearErrors() {
-    form.querySelectorAll("[data-error-for]").forEach((el) => { el.hidden = true; el.textContent = ""; });
-    form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-    $("list-error").hidden = true;
-  }
-
-  function showError(error) {
-    const box = $("list-error");
-    box.textContent = error instanceof CallinApi.ApiError
-      ? (error.status === 401 ? S.login : error.message) : S.network;
-    box.hidden = false;
-    Object.entries((error && error.fields) || {}).forEach(([name, problem]) => {
-      const slot = form.querySelector('[data-error-for="' + name + '"]');
-      if (slot) { slot.textContent = problem; slot.hidden = false; }
-      if (form.elements[name]) form.elements[name].setAttribute("aria-invalid", "true");
-    });
-  }
-
   function markTab(query) {
     const keys = Array.from(query.keys());
     let tab = "";
@@ -93,48 +60,13 @@
     });
   }
 
-  function setMore(cursor, query) {
-    nextCursor = cursor;
-    more.hidden = !cursor;
-    if (cursor) {
-      const next = new URLSearchParams(query);
-      next.set("cursor", cursor);
-      more.href = "?" + next.toString();
-    }
-  }
+  const list = CallinCaseList.attach({
+    root: root, form: form, rows: rows, more: more, empty: $("empty"), errorBox: $("list-error"),
+    strings: S, rowHtml: rowHtml, params: params, onFirstPage: markTab});
+  const load = list.load;
 
-  // Load the first page (replace) or the next one (append) of the current filters.
-  async function load(append) {
-    const query = params();
-    const request = ++loading;
-    const api = new URLSearchParams(query);
-    if (append && nextCursor) api.set("cursor", nextCursor);
-    clearErrors();
-    more.setAttribute("aria-busy", "true");
-    try {
-      const page = await CallinApi.get("/cases?" + api.toString());
-      if (request !== loading) return;
-      const html = page.cases.map(rowHtml).join("");
-      if (append) rows.insertAdjacentHTML("beforeend", html);
-      else rows.innerHTML = html;
-      pagedOn = append;
-      $("empty").hidden = rows.children.length > 0;
-      setMore(page.next_cursor, query);
-      if (!append) {
-        history.replaceState(null, "", window.location.pathname + (query.toString() ? "?" + query : ""));
-        markTab(query);
-      }
-    } catch (error) {
-      if (request === loading) showError(error);
-    } finally {
-      more.removeAttribute("aria-busy");
-    }
-  }
-
-  form.addEventListener("submit", (event) => { event.preventDefault(); load(false); });
   form.elements.overdue.addEventListener("change", () => load(false));
   form.elements.state.addEventListener("change", () => load(false));
-  more.addEventListener("click", (event) => { event.preventDefault(); load(true); });
 
   function setFilters(values) {
     form.elements.state.value = values.state || "";
@@ -183,33 +115,10 @@
     setTimeout(() => rows.querySelectorAll("tr.is-new").forEach((tr) => tr.classList.remove("is-new")), 4000);
   });
 
-  // After "More", a live event must not throw away the pages already read: the first page is
-  // fetched again, rows already shown are updated in place and new ones go on top.
-  async function refreshInPlace() {
-    const query = params();
-    const request = ++loading;
-    try {
-      const page = await CallinApi.get("/cases?" + query.toString());
-      if (request !== loading) return;
-      const shown = new Map(Array.from(rows.children, (tr) => [tr.dataset.caseId, tr]));
-      const added = [];
-      page.cases.forEach((row) => {
-        const old = shown.get(String(row.id));
-        if (old) old.outerHTML = rowHtml(row);
-        else added.push(rowHtml(row));
-      });
-      rows.insertAdjacentHTML("afterbegin", added.join(""));
-      $("empty").hidden = rows.children.length > 0;
-    } catch (error) {
-      if (request === loading) showError(error);
-    }
-  }
-
   let refreshTimer = null;
   function refreshSoon() {
     clearTimeout(refreshTimer);
-    // one reload for a burst of pushes
-    refreshTimer = setTimeout(() => (pagedOn ? refreshInPlace() : load(false)), 250);
+    refreshTimer = setTimeout(list.refresh, 250);  // one reload for a burst of pushes
   }
 
   function setStatus(status) {

@@ -65,19 +65,6 @@
   const form = $("filters");
   const rows = $("case-rows");
   const more = $("more");
-  let nextCursor = root.dataset.nextCursor || null;
-  let loading = 0;  // the number of the latest list request; older answers are dropped
-
-  const timeParts = new Intl.DateTimeFormat("zh-CN", {
-    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23"});
-
-  function localTime(iso) {
-    if (!iso) return "";
-    const p = {};
-    timeParts.formatToParts(new Date(iso)).forEach((part) => { p[part.type] = part.value; });
-    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
-  }
 
   function rowHtml(row) {
     const link = "/cases/" + encodeURIComponent(row.id);
@@ -92,7 +79,7 @@
       '<div class="sub mono">' + esc(row.citizen_phone || "") + "</div></td>" +
       "<td>" + esc(row.town || "—") + "</td>" +
       "<td>" + esc(row.lead_department ? row.lead_department.name : "—") + "</td>" +
-      '<td class="nowrap">' + esc(localTime(row.registered_at)) + "</td></tr>";
+      '<td class="nowrap">' + esc(CallinCaseList.localTime(row.registered_at)) + "</td></tr>";
   }
 
   function params() {
@@ -104,61 +91,12 @@
     return query;
   }
 
-  function clearErrors() {
-    form.querySelectorAll("[data-error-for]").forEach((el) => { el.hidden = true; el.textContent = ""; });
-    $("list-error").hidden = true;
-  }
+  const list = CallinCaseList.attach({
+    root: root, form: form, rows: rows, more: more, empty: $("empty"), errorBox: $("list-error"),
+    strings: S, rowHtml: rowHtml, params: params});
+  const load = list.load;
 
-  function showError(error) {
-    const box = $("list-error");
-    box.textContent = error instanceof CallinApi.ApiError
-      ? (error.status === 401 ? S.login : error.message) : S.network;
-    box.hidden = false;
-    Object.entries((error && error.fields) || {}).forEach(([name, problem]) => {
-      const slot = form.querySelector('[data-error-for="' + name + '"]');
-      if (slot) { slot.textContent = problem; slot.hidden = false; }
-    });
-  }
-
-  function setMore(cursor, query) {
-    nextCursor = cursor;
-    more.hidden = !cursor;
-    if (cursor) {
-      const next = new URLSearchParams(query);
-      next.set("cursor", cursor);
-      more.href = "?" + next.toString();
-    }
-  }
-
-  // Load the first page (replace) or the next one (append) of the current filters.
-  async function load(append) {
-    const query = params();
-    const request = ++loading;
-    const api = new URLSearchParams(query);
-    if (append && nextCursor) api.set("cursor", nextCursor);
-    clearErrors();
-    more.setAttribute("aria-busy", "true");
-    try {
-      const page = await CallinApi.get("/cases?" + api.toString());
-      if (request !== loading) return;
-      const html = page.cases.map(rowHtml).join("");
-      if (append) rows.insertAdjacentHTML("beforeend", html);
-      else rows.innerHTML = html;
-      $("empty").hidden = rows.children.length > 0;
-      setMore(page.next_cursor, query);
-      if (!append) {
-        history.replaceState(null, "", window.location.pathname + (query.toString() ? "?" + query : ""));
-      }
-    } catch (error) {
-      if (request === loading) showError(error);
-    } finally {
-      more.removeAttribute("aria-busy");
-    }
-  }
-
-  form.addEventListener("submit", (event) => { event.preventDefault(); load(false); });
   form.elements.state.addEventListener("change", () => load(false));
-  more.addEventListener("click", (event) => { event.preventDefault(); load(true); });
   $("clear-filters").addEventListener("click", (event) => {
     event.preventDefault();
     form.elements.state.value = "";
