@@ -363,6 +363,15 @@ def test_linking_adds_the_citizen_once_records_the_report_and_bumps_the_version(
     assert "我家也在3号楼，暖气也不热" in events[0].text and "李秀英" not in events[0].text
 
 
+def test_a_linked_citizen_finds_the_case_again_by_their_phone(world, users):
+    heat = world["cases"]["heat"]
+    assert heat not in _ids(similar_cases(phone="+8613853617002"))
+    similar.link_report(heat, {"name": "周大妈", "phone": "13853617002",
+                               "text": "我们楼也不热"}, "hotline", users["office"])
+    found = similar_cases(phone="+8613853617002", text="完全无关的话：公交站牌倒了")
+    assert _ids(found) == [heat] and found[0][2] == ["same_phone"]
+
+
 @pytest.mark.parametrize("ending", ["closed", "rejected", "merged"])
 def test_a_finished_case_refuses_a_link_with_409(world, users, ending):
     heat, office = world["cases"]["heat"], users["office"]

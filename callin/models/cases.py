@@ -116,7 +116,8 @@ class CaseCitizen(db.Model):
     """A citizen on a case; a merged duplicate brings its citizen, who keeps a return visit."""
 
     __tablename__ = "case_citizens"
-    __table_args__ = (Index("ix_case_citizens_case", "case_id"),)
+    __table_args__ = (Index("ix_case_citizens_case", "case_id"),
+                      Index("ix_case_citizens_phone", "phone"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))

@@ -72,17 +72,22 @@ def _open_rows(conditions, params, limit, recent=False):
                                           "limit": limit}).all()
 
 
-def _candidates(phone, grams, town_id, family, exclude_id, within_station):
-    """Rows to score: the same phone (any age), and recent cases of the same town or category."""
+def _candidates(phone, grams, town_id, family, exclude_id, within_station, same_phone):
+    """Rows to score: the same phone (any age; their ids go into `same_phone`), and recent
+    cases of the same town or category."""
     rows = {}
     common, params = [], {}
     if exclude_id:
         common.append("id <> :exclude")
         params["exclude"] = exclude_id
     if phone:
-        for row in _open_rows(["citizen_phone = :phone", *common], {**params, "phone": phone},
-                              PHONE_CANDIDATES):
-            rows[row.id] = row
+        # the case's own citizen, then citizens linked or merged into it (ix_case_citizens_phone)
+        for condition in ("citizen_phone = :phone",
+                          "id IN (SELECT case_id FROM case_citizens WHERE phone = :phone)"):
+            for row in _open_rows([condition, *common], {**params, "phone": phone},
+                                  PHONE_CANDIDATES):
+                rows[row.id] = row
+                same_phone.add(row.id)
     if not grams:
         return rows.values()
     if within_station is not None:
@@ -121,13 +126,13 @@ def similar_cases(phone=None, text="", town_id=None, category_id=None, exclude_i
     """
     grams = bigrams(text)
     family = _family(category_id)
-    found = []
-    for row in _candidates(phone, grams, town_id, family, exclude_id, within_station):
+    found, same_phone = [], set()
+    for row in _candidates(phone, grams, town_id, family, exclude_id, within_station, same_phone):
         if within_station is not None and row.station_id != within_station \
                 and row.nature == "report":
             continue  # whoever types a phone number must not learn that it reported someone
         score = _score(grams, row) if grams else 0.0
-        reasons = ["same_phone"] if phone and row.citizen_phone == phone else []
+        reasons = ["same_phone"] if row.id in same_phone else []
         if score >= THRESHOLD:
             if town_id and row.town_id == town_id:
                 reasons.append("similar_text_same_town")
@@ -253,7 +258,9 @@ def _linkable(case_id, phone, user):
     case = db.session.get(Case, key) if key else None
     if case is not None and not _own(user, case):
         # A station links to another station's case only for the same citizen's phone.
-        if case.citizen_phone != phone or case.nature == "report":
+        phones_on_case = {case.citizen_phone} | set(db.session.scalars(
+            select(CaseCitizen.phone).where(CaseCitizen.case_id == case.id)))
+        if phone not in phones_on_case or case.nature == "report":
             case = None
     if case is None:
         raise NotFound(_("Case %(id)s does not exist.", id=case_id))
