@@ -10,12 +10,12 @@ from ..models import (NATURES, URGENCIES, Call, Category, Community, InboundMess
                       Town)
 from ..models.base import utcnow
 from ..states import CallState, ShowState
+from ..validation import first_line, parse_id
 from . import cards, intake, outbox
 from .callers import caller_for_phone
 from .calls import move
 from .events import record
 from .live import changing_show, get_show
-from ..validation import first_line, parse_id
 
 #: Fields the producer may set when turning a text into a case (the rest come from the text).
 CASE_FIELDS = ("title", "description", "citizen_name", "town_id", "community_id", "category_id",

@@ -8,12 +8,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import phones
-from ..validation import first_line
 from ..errors import ValidationError
 from ..extensions import db
 from ..models import InboundMessage, Show
 from ..models.base import utcnow
 from ..states import ShowState
+from ..validation import first_line
 from . import outbox
 from .cases import insert_case, new_case
 from .live import changing_show
