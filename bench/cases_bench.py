@@ -43,6 +43,7 @@ for path in (str(ROOT), str(BENCH)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
+from benchlib import percentile  # noqa: E402
 from cases_generate import PG_SERVER, bench_config, database_url  # noqa: E402
 
 LIST_TARGET_MS = 100.0
@@ -51,17 +52,6 @@ PASSWORD = "bench-password"
 COMMON_TEXT = "暖气"        # in the heating problems: about 1 case in 35
 ABSENT_TEXT = "无此内容"     # in no case: the search reads everything it may read
 SHORT_ABSENT_TEXT = "鲸鱼"   # two characters in no case: too short for a trigram index
-
-
-def percentile(values, q):
-    """Linear-interpolated percentile (q in 0..100) of a list of numbers."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * q / 100.0
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 class StatementLog:

@@ -29,6 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import percentile as shared_percentile  # noqa: E402
 
 HOST = "127.0.0.1"
 SECRET = "bench-sms-secret"
@@ -231,13 +234,9 @@ class Load:
 
 
 def percentile(values, q):
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = (len(ordered) - 1) * q / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+    """benchlib's percentile, printable for a phase in which nothing succeeded."""
+    found = shared_percentile(values, q)
+    return float("nan") if found is None else found
 
 
 def check(load, database):

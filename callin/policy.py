@@ -28,6 +28,7 @@ PERMISSIONS = {
     "case_office": ("admin", "office"),       # register, dispatch, review, return visits, reveal
     "case_department": ("department",),       # sign, send back, note, reply, ask for more time
     "case_read": ("admin", "office", "department", "field", "station"),
+    "case_intake": ("admin", "office", "station"),  # register reports, link them to open cases
 }
 
 

@@ -33,13 +33,19 @@ def case_detail(case_id):
 @roles_required("department")
 def department():
     """The department's cases; the first page is rendered here, the script does the rest."""
-    filters = {name: request.args[name].strip() for name in PORTAL_FILTERS
+    page, filters, errors = first_page(PORTAL_FILTERS)
+    return render_template("cases/department.html", page=page, filters=filters, errors=errors)
+
+
+def first_page(names):
+    """The page of the current user's case list that the query string asks for, rendered on the
+    server before the script takes over: (page, the filters given, their errors)."""
+    filters = {name: request.args[name].strip() for name in names
                if request.args.get(name, "").strip()}
     cursor = request.args.get("cursor") or None
     try:
         page = case_queries.list_cases(dict(filters, cursor=cursor) if cursor else filters,
                                        current_user)
-        errors = {}
     except ValidationError as error:
-        page, errors = {"cases": [], "next_cursor": None}, error.fields
-    return render_template("cases/department.html", page=page, filters=filters, errors=errors)
+        return {"cases": [], "next_cursor": None}, filters, error.fields
+    return page, filters, {}

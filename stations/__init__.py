@@ -1,16 +1,14 @@
 """Liaison station pages (联络站): file a case for a resident and follow the station's cases."""
-from importlib.util import find_spec
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from callin import ROOT
 from callin.auth.decorators import roles_required
-from callin.errors import DomainError, ValidationError
-from callin.services import case_queries, lookups
+from callin.errors import DomainError
+from callin.services import lookups
 from callin.services import stations as service
 from callin.services.cases import get_case
+from cases_ui import first_page
 from cases_ui.words import case_words, state_name
 
 bp = Blueprint("stations", __name__, url_prefix="/station")
@@ -25,15 +23,6 @@ def _words():
     return {"case_words": case_words, "state_name": state_name}
 
 
-def _has(module):
-    """Whether another helper's optional piece (photos, duplicate suggestions) is installed."""
-    return find_spec(module) is not None
-
-
-def _has_file(path):
-    return (ROOT / path).is_file()
-
-
 def _blank_form():
     station = current_user.station
     return {"town_id": station.town_id if station else "",
@@ -43,22 +32,11 @@ def _blank_form():
 
 def _home(form=None, form_errors=None, error=None, status=200):
     """The station's page: its cases (first page) and the form for a resident's problem."""
-    filters = {name: request.args[name].strip() for name in LIST_FILTERS
-               if request.args.get(name, "").strip()}
-    cursor = request.args.get("cursor") or None
-    try:
-        page = case_queries.list_cases(dict(filters, cursor=cursor) if cursor else filters,
-                                       current_user)
-        list_errors = {}
-    except ValidationError as problem:
-        page, list_errors = {"cases": [], "next_cursor": None}, problem.fields
+    page, filters, list_errors = first_page(LIST_FILTERS)
     return render_template(
         "stations/home.html", page=page, filters=filters, list_errors=list_errors,
         form=form or _blank_form(), errors=form_errors or {}, error=error,
-        station=current_user.station, reference=lookups.reference_lists(),
-        photos_enabled=_has("callin.services.photos"),
-        similar_enabled=_has_file("templates/cases/_similar_suggestions.html")
-        and _has_file("static/js/similar.js")), status
+        station=current_user.station, reference=lookups.reference_lists()), status
 
 
 @bp.get("/")

@@ -109,11 +109,15 @@ def inbox_message(message):
             "call_id": message.call_id, "case_id": message.case_id}
 
 
-def _inbox(show):
-    messages = db.session.scalars(select(InboundMessage).where(
-        InboundMessage.show_id == show.id, InboundMessage.state == "inbox")
+def waiting_texts(show_id):
+    """The texts in a show's inbox, oldest first (read inside the caller's transaction)."""
+    return db.session.scalars(select(InboundMessage).where(
+        InboundMessage.show_id == show_id, InboundMessage.state == "inbox")
         .order_by(InboundMessage.received_at, InboundMessage.id)).all()
-    return [inbox_message(m) for m in messages]
+
+
+def _inbox(show):
+    return [inbox_message(m) for m in waiting_texts(show.id)]
 
 
 def _earlier_call_counts(show, calls):

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import (NATURES, URGENCIES, Call, Category, Community, InboundMessage, Show,
                       Town)
 from ..models.base import utcnow
+from ..realtime.payloads import waiting_texts
 from ..states import CallState, ShowState
 from ..validation import first_line, parse_id
 from . import cards, intake, outbox
@@ -28,14 +29,7 @@ def list_inbox(show_id, actor):
     """The show's texts still waiting for the producer, oldest first."""
     policy.require(actor, "screen")
     get_show(show_id)
-    return inbox_messages(show_id)
-
-
-def inbox_messages(show_id):
-    """The texts in a show's inbox, oldest first (read inside the caller's transaction)."""
-    return db.session.scalars(select(InboundMessage).where(
-        InboundMessage.show_id == show_id, InboundMessage.state == "inbox")
-        .order_by(InboundMessage.received_at, InboundMessage.id)).all()
+    return waiting_texts(show_id)
 
 
 def _message(message_id):

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select, text as sql_text, update
 from sqlalchemy.orm import joinedload
 
 from .. import phones, policy
-from ..errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
+from ..errors import Conflict, NotFound, ValidationError
 from ..extensions import db
 from ..models import Case, CaseCitizen, Category
 from ..models.base import UTCDateTime, iso, utcnow
@@ -150,17 +150,9 @@ def similar_cases(phone=None, text="", town_id=None, category_id=None, exclude_i
 
 
 # ----------------------------------------------------------------------------- who asks
-INTAKE_ROLES = ("admin", "office", "station")
 _REASONS = {"same_phone": lambda: _("same phone"),
             "similar_text_same_town": lambda: _("similar text, same town"),
             "same_category": lambda: _("similar text, same category")}
-
-
-def _require_intake(user):
-    if user is None or not getattr(user, "is_authenticated", False):
-        raise Unauthorized(_("Log in first."))
-    if user.role not in INTAKE_ROLES:
-        raise Forbidden(_("Only the office and liaison stations register reports."))
 
 
 def _station_scope(user):
@@ -196,7 +188,7 @@ def _optional_id(data, name, errors):
 
 def suggest(data, user):
     """Suggestions for an intake form: {phone, text, town_id, category_id, exclude_id}."""
-    _require_intake(user)
+    policy.require(user, "case_intake")
     errors, phone = {}, None
     text = data.get("text") or ""
     if not isinstance(text, str) or len(text) > 8000:
@@ -252,15 +244,19 @@ def _clean_report(fields):
     return name, phone, text
 
 
+def _phones_on(case):
+    """The phones of every citizen on a case: its own, and those linked or merged into it."""
+    return {case.citizen_phone} | set(db.session.scalars(
+        select(CaseCitizen.phone).where(CaseCitizen.case_id == case.id)))
+
+
 def _linkable(case_id, phone, user):
     """The case if this user may link to it; else the same 404 as for a missing case."""
     key = parse_id(case_id)
     case = db.session.get(Case, key) if key else None
     if case is not None and not _own(user, case):
         # A station links to another station's case only for the same citizen's phone.
-        phones_on_case = {case.citizen_phone} | set(db.session.scalars(
-            select(CaseCitizen.phone).where(CaseCitizen.case_id == case.id)))
-        if phone not in phones_on_case or case.nature == "report":
+        if phone not in _phones_on(case) or case.nature == "report":
             case = None
     if case is None:
         raise NotFound(_("Case %(id)s does not exist.", id=case_id))
@@ -269,7 +265,7 @@ def _linkable(case_id, phone, user):
 
 def link_report(case_id, fields, channel, actor):
     """Attach a report to an open case: its citizen (once per phone), its text on the trail."""
-    _require_intake(actor)
+    policy.require(actor, "case_intake")
     name, phone, text = _clean_report(fields)
     channel = "station" if actor.role == "station" else (channel or "hotline")
     if channel not in LINK_CHANNELS:
@@ -283,8 +279,7 @@ def link_report(case_id, fields, channel, actor):
         db.session.rollback()
         raise Conflict(_("Case %(number)s is finished; register the report as a new case.",
                          number=case.number), code="case_not_open")
-    known = set(db.session.scalars(select(CaseCitizen.phone).where(CaseCitizen.case_id == case.id)))
-    if phone not in known | {case.citizen_phone}:
+    if phone not in _phones_on(case):
         # The citizen gets a return visit like every other citizen on the case.
         db.session.add(CaseCitizen(case_id=case.id, name=name, phone=phone))
     record(case, "linked_report", actor, _("Linked report from %(channel)s: %(text)s",
